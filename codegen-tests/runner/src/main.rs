@@ -1,0 +1,123 @@
+//! `codegen`: the command behind scripts/codegen.sh and scripts/seed-claims.sh.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use codegen_runner::case::CaseRunner;
+use codegen_runner::directives::{discover, TestFile};
+use codegen_runner::filecheck::FileCheck;
+use codegen_runner::report::{MatrixReport, SCHEMA};
+use codegen_runner::{matrix, seed};
+use harness::envelope::{command_line, Envelope};
+use harness::toolchain::{default_toolchains, resolve_all, Toolchain};
+use harness::Target;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(about = "Assembly tests across toolchains and targets, checked with LLVM FileCheck")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run every test on every toolchain x target and print the matrix.
+    Run {
+        /// Toolchain: rustup name or path to rustc; repeat. Default: stable, plus nightly and async-fork if installed.
+        #[arg(long = "toolchain", short = 't')]
+        toolchains: Vec<String>,
+        /// Target triple; repeat. Default: every target the tests name.
+        #[arg(long = "target")]
+        targets: Vec<String>,
+        /// Write the full results (with rustc -vV of every toolchain) here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Directory of test files.
+        #[arg(long, default_value = "codegen-tests/assembly")]
+        suite: PathBuf,
+        /// Only tests whose file name contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Where emitted assembly is kept for inspection.
+        #[arg(long, default_value = "codegen-tests/out")]
+        out_dir: PathBuf,
+    },
+    /// Reproduce the seed's claims (no_std async, `xx` instruction count, future size) per toolchain.
+    SeedClaims {
+        #[arg(long = "toolchain", short = 't')]
+        toolchains: Vec<String>,
+        /// Writes OUT.md and OUT.json.
+        #[arg(long, default_value = "results/seed-claims")]
+        out: PathBuf,
+        #[arg(long, default_value = "codegen-tests/seed")]
+        seed_dir: PathBuf,
+    },
+}
+
+fn toolchain_specs(named: &[String]) -> Vec<Toolchain> {
+    if named.is_empty() {
+        default_toolchains()
+    } else {
+        named.iter().map(|n| Toolchain::parse(n)).collect()
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Cmd::Run { toolchains, targets, json, suite, filter, out_dir } => {
+            let mut tests = Vec::new();
+            let mut errors = Vec::new();
+            for path in discover(&suite).with_context(|| format!("reading suite {}", suite.display()))? {
+                if filter.as_ref().is_some_and(|f| !path.to_string_lossy().contains(f.as_str())) {
+                    continue;
+                }
+                match TestFile::load(&path) {
+                    Ok(t) => tests.push(t),
+                    Err(e) => errors.push(e),
+                }
+            }
+            if !errors.is_empty() {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                anyhow::bail!("{} test file(s) have invalid directives", errors.len());
+            }
+            anyhow::ensure!(!tests.is_empty(), "no tests found in {}", suite.display());
+            let filecheck = FileCheck::locate()?;
+            let (infos, unavailable) = resolve_all(&toolchain_specs(&toolchains));
+            for e in &unavailable {
+                eprintln!("skipping: {e}");
+            }
+            anyhow::ensure!(!infos.is_empty(), "none of the requested toolchains is usable");
+            std::fs::create_dir_all(&out_dir)?;
+            let targets: Vec<Target> = targets.into_iter().map(Target::new).collect();
+            let runner = CaseRunner { filecheck: &filecheck, out_dir: &out_dir };
+            let started = std::time::Instant::now();
+            let cases = matrix::run_matrix(&runner, &tests, &infos, &targets, |c, done, total| {
+                eprintln!("[{done}/{total} {:.1}s] {} on {} ({}): {}", started.elapsed().as_secs_f64(), c.label(), c.toolchain, c.target, c.status.cell());
+            });
+            let report = MatrixReport { envelope: Envelope::new(SCHEMA, command_line(), infos, unavailable), cases };
+            println!("\n{}", report.table());
+            let details = report.details(true);
+            if !details.is_empty() {
+                println!("{details}");
+            }
+            let sizes = report.sizes();
+            if !sizes.is_empty() {
+                println!("Future sizes (bytes, ratio to ideal):\n\n{sizes}");
+            }
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&report)?).with_context(|| format!("writing {}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            let problems = report.problems();
+            let passed = report.cases.iter().filter(|c| !c.status.is_problem()).count();
+            println!("codegen: {passed} passed, {problems} failed");
+            if problems > 0 {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Cmd::SeedClaims { toolchains, out, seed_dir } => seed::run(&toolchain_specs(&toolchains), &out, &seed_dir),
+    }
+}

@@ -1,0 +1,93 @@
+//! What a matrix run prints and stores: a Markdown table (tests down, toolchains across), the
+//! reasons behind every non-pass, the measured future sizes against their ideals, and the JSON.
+
+use crate::case::{CaseResult, Status};
+use harness::envelope::Envelope;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Schema of `--json` output; bump when its shape changes.
+pub const SCHEMA: &str = "codegen-matrix/1";
+
+#[derive(Serialize, Deserialize)]
+pub struct MatrixReport {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub cases: Vec<CaseResult>,
+}
+
+impl MatrixReport {
+    pub fn problems(&self) -> usize {
+        self.cases.iter().filter(|c| c.status.is_problem()).count()
+    }
+
+    fn toolchain_names(&self) -> Vec<String> {
+        self.envelope.toolchains.iter().map(|t| t.name.clone()).collect()
+    }
+
+    /// The status table, one row per test revision.
+    pub fn table(&self) -> String {
+        let tcs = self.toolchain_names();
+        let mut rows: BTreeMap<(String, String), BTreeMap<String, &CaseResult>> = BTreeMap::new();
+        for c in &self.cases {
+            rows.entry((c.label(), c.target.to_string())).or_default().insert(c.toolchain.clone(), c);
+        }
+        let mut s = format!("| test | target | {} |\n|---|---|{}\n", tcs.join(" | "), "---|".repeat(tcs.len()));
+        for ((label, target), by_tc) in &rows {
+            let cells: Vec<&str> = tcs.iter().map(|t| by_tc.get(t).map(|c| c.status.cell()).unwrap_or("")).collect();
+            let _ = writeln!(s, "| {label} | {target} | {} |", cells.join(" | "));
+        }
+        s
+    }
+
+    /// Why each case that did not simply pass ended as it did.
+    pub fn details(&self, with_diagnostics: bool) -> String {
+        let mut s = String::new();
+        for c in self.cases.iter().filter(|c| c.status != Status::Pass) {
+            let first = c.detail.lines().next().unwrap_or("");
+            let _ = writeln!(s, "- {} on {} ({}): {} — {}", c.label(), c.toolchain, c.target, c.status.cell(), first);
+            if with_diagnostics && c.status == Status::Fail {
+                let _ = writeln!(s, "  command: {}", c.command);
+                for l in c.detail.lines().skip(1) {
+                    let _ = writeln!(s, "  | {l}");
+                }
+            }
+        }
+        s
+    }
+
+    /// Future sizes per toolchain next to their ideals; the ratio shows the gap.
+    pub fn sizes(&self) -> String {
+        let tcs = self.toolchain_names();
+        let mut rows: BTreeMap<(String, String, String), (u64, String, BTreeMap<String, Option<u64>>)> = BTreeMap::new();
+        for c in &self.cases {
+            for m in &c.sizes {
+                let e = rows
+                    .entry((c.test.clone(), m.symbol.clone(), c.target.to_string()))
+                    .or_insert_with(|| (m.ideal, m.reason.clone(), BTreeMap::new()));
+                e.2.insert(c.toolchain.clone(), m.bytes);
+            }
+        }
+        if rows.is_empty() {
+            return String::new();
+        }
+        let mut s = format!(
+            "| future (test: symbol) | target | ideal | {} | why the ideal |\n|---|---|---:|{}---|\n",
+            tcs.join(" | "),
+            "---:|".repeat(tcs.len())
+        );
+        for ((test, sym, target), (ideal, reason, by_tc)) in &rows {
+            let cells: Vec<String> = tcs
+                .iter()
+                .map(|t| match by_tc.get(t) {
+                    Some(Some(b)) => format!("{b} ({:.2}x)", *b as f64 / *ideal as f64),
+                    Some(None) => "not constant".into(),
+                    None => "".into(),
+                })
+                .collect();
+            let _ = writeln!(s, "| {test}: {sym} | {target} | {ideal} | {} | {reason} |", cells.join(" | "));
+        }
+        s
+    }
+}

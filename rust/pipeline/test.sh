@@ -1,0 +1,17 @@
+# `fork.sh test`: rustc's own test suites that our patches touch, run on the stage1 compiler.
+# FileCheck comes from llvm-22-tools (bootstrap finds it next to llvm-config).
+# shellcheck shell=bash
+
+step_test() {
+    [ -f "$STAGE1/$STAMP_NAME" ] || die "no stage1 build; run 'scripts/fork.sh build'"
+    [ -x "$LLVM_BIN/FileCheck" ] || die "FileCheck missing: apt-get install llvm-22-tools"
+    local x=(./x.py test --stage 1 --target "$HOST")
+    cd "$TREE"
+    say "test: ui async-await and coroutine"
+    "${x[@]}" tests/ui/async-await tests/ui/coroutine
+    say "test: mir-opt coroutine and async tests"
+    "${x[@]}" tests/mir-opt --test-args coroutine --test-args async
+    say "test: codegen-llvm coroutine and async tests"
+    "${x[@]}" tests/codegen-llvm --test-args coroutine --test-args async
+    say "test: all suites passed"
+}

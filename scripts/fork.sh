@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The fork pipeline: scripts/fork.sh STEP... with STEP in
+#   fetch    download Debian's rustc source package into the cache, verified by sha256
+#   prepare  tree = orig + Debian's patches (tag pristine) + patches/series (branch series)
+#   build    x.py build --stage 1: std for x86_64, core/alloc for thumbv7em and thumbv6m
+#   link     rustup toolchain link async-fork <stage1>
+#   test     rustc's ui/mir-opt/codegen suites for coroutines and async on stage1
+#   export   write the tree's commits since pristine back to patches/
+#   check    (CI) sources verified and the series applies, without touching the tree
+#   status   what is fetched, prepared, built, linked, and whether it is current
+# Every step is idempotent. Cache: $ASYNC_FORK_CACHE (default ~/.cache/async-fork).
+set -euo pipefail
+dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
+# shellcheck source=../rust/pipeline/lib.sh
+. "$dir/lib.sh"
+for f in fetch prepare build link test export check status; do . "$dir/$f.sh"; done
+[ $# -gt 0 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+for s in "$@"; do
+    case "$s" in
+    fetch | prepare | build | link | test | export | check | status) "step_$s" ;;
+    *) die "unknown step '$s' (fetch prepare build link test export check status)" ;;
+    esac
+done
