@@ -64,7 +64,11 @@ pub fn returned_constant(asm: &str, name: &str) -> Option<u64> {
         let is_mov = op.starts_with("mov");
         if is_mov && is_ret_reg {
             let imm = src.trim_start_matches('#');
-            return if let Some(hex) = imm.strip_prefix("0x") { u64::from_str_radix(hex, 16).ok() } else { imm.parse().ok() };
+            return if let Some(hex) = imm.strip_prefix("0x") {
+                u64::from_str_radix(hex, 16).ok()
+            } else {
+                imm.parse().ok()
+            };
         }
         if op == "xor" && dst == "eax" && src == "eax" {
             return Some(0);

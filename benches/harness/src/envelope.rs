@@ -27,7 +27,12 @@ pub struct Envelope {
 }
 
 impl Envelope {
-    pub fn new(schema: &str, command: String, toolchains: Vec<ToolchainInfo>, unavailable: Vec<ToolchainError>) -> Self {
+    pub fn new(
+        schema: &str,
+        command: String,
+        toolchains: Vec<ToolchainInfo>,
+        unavailable: Vec<ToolchainError>,
+    ) -> Self {
         Envelope {
             schema: schema.to_string(),
             harness_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -42,7 +47,10 @@ impl Envelope {
 
 /// The current time as RFC 3339 UTC, without pulling in a date crate for one format.
 pub fn utc_now() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     format_utc(secs)
 }
 
@@ -59,7 +67,12 @@ pub fn format_utc(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// The process's own command line, for `Envelope::command`.

@@ -19,12 +19,20 @@ use wait_timeout::ChildExt;
 pub enum Outcome {
     Success,
     /// The compiler rejected the input; `first_error` is its first `error` line.
-    CompileError { first_error: String },
+    CompileError {
+        first_error: String,
+    },
     /// The compiler crashed with an internal compiler error (or panicked).
-    Ice { message: String },
-    TimedOut { after_secs: f64 },
+    Ice {
+        message: String,
+    },
+    TimedOut {
+        after_secs: f64,
+    },
     /// Killed by a signal or an unexpected exit code.
-    Crashed { detail: String },
+    Crashed {
+        detail: String,
+    },
 }
 
 impl Outcome {
@@ -45,18 +53,30 @@ impl Outcome {
 
     /// Classify a finished process from its exit code (None: killed by a signal) and stderr.
     pub fn classify(code: Option<i32>, stderr: &str) -> Outcome {
-        let ice_line = stderr
-            .lines()
-            .find(|l| l.contains("internal compiler error") || l.contains("panicked at") || l.starts_with("thread 'rustc' panicked"));
+        let ice_line = stderr.lines().find(|l| {
+            l.contains("internal compiler error")
+                || l.contains("panicked at")
+                || l.starts_with("thread 'rustc' panicked")
+        });
         if let Some(line) = ice_line {
-            return Outcome::Ice { message: line.trim().to_string() };
+            return Outcome::Ice {
+                message: line.trim().to_string(),
+            };
         }
         match code {
             Some(0) => Outcome::Success,
-            Some(1) => Outcome::CompileError { first_error: first_error_line(stderr) },
-            Some(101) => Outcome::Ice { message: first_error_line(stderr) },
-            Some(c) => Outcome::Crashed { detail: format!("exit code {c}: {}", first_error_line(stderr)) },
-            None => Outcome::Crashed { detail: "killed by a signal".into() },
+            Some(1) => Outcome::CompileError {
+                first_error: first_error_line(stderr),
+            },
+            Some(101) => Outcome::Ice {
+                message: first_error_line(stderr),
+            },
+            Some(c) => Outcome::Crashed {
+                detail: format!("exit code {c}: {}", first_error_line(stderr)),
+            },
+            None => Outcome::Crashed {
+                detail: "killed by a signal".into(),
+            },
         }
     }
 }
@@ -135,7 +155,10 @@ impl Invocation {
     /// Run to completion or timeout. Only failing to start the program is an `Err`.
     pub fn run(&self) -> std::io::Result<Finished> {
         let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.args(&self.args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         if let Some(d) = &self.cwd {
             cmd.current_dir(d);
         }
@@ -143,7 +166,9 @@ impl Invocation {
             cmd.env(k, v);
         }
         let start = Instant::now();
-        let mut child = cmd.spawn().map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", self.program.display())))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", self.program.display())))?;
         // Drain both pipes on threads so a chatty compiler cannot block on a full pipe.
         let mut out_pipe = child.stdout.take().expect("piped stdout");
         let mut err_pipe = child.stderr.take().expect("piped stderr");
@@ -170,11 +195,18 @@ impl Invocation {
         let stdout = String::from_utf8_lossy(&out_t.join().unwrap_or_default()).into_owned();
         let stderr = String::from_utf8_lossy(&err_t.join().unwrap_or_default()).into_owned();
         let outcome = if timed_out {
-            Outcome::TimedOut { after_secs: self.timeout.as_secs_f64() }
+            Outcome::TimedOut {
+                after_secs: self.timeout.as_secs_f64(),
+            }
         } else {
             Outcome::classify(status.code(), &stderr)
         };
-        Ok(Finished { outcome, stdout, stderr, wall })
+        Ok(Finished {
+            outcome,
+            stdout,
+            stderr,
+            wall,
+        })
     }
 }
 
@@ -186,7 +218,12 @@ mod tests {
     fn classifies_ends() {
         assert_eq!(Outcome::classify(Some(0), ""), Outcome::Success);
         let e = Outcome::classify(Some(1), "warning: x\nerror[E0658]: async fn is unstable\n  --> a.rs\n");
-        assert_eq!(e, Outcome::CompileError { first_error: "error[E0658]: async fn is unstable".into() });
+        assert_eq!(
+            e,
+            Outcome::CompileError {
+                first_error: "error[E0658]: async fn is unstable".into()
+            }
+        );
         let ice = Outcome::classify(Some(101), "error: internal compiler error: broken MIR\n");
         assert!(matches!(ice, Outcome::Ice { .. }), "{ice:?}");
         assert!(matches!(Outcome::classify(None, ""), Outcome::Crashed { .. }));
@@ -194,7 +231,11 @@ mod tests {
 
     #[test]
     fn timeout_is_reported_not_waited_for() {
-        let f = Invocation::new("sleep").arg("30").timeout(Duration::from_millis(200)).run().unwrap();
+        let f = Invocation::new("sleep")
+            .arg("30")
+            .timeout(Duration::from_millis(200))
+            .run()
+            .unwrap();
         assert!(matches!(f.outcome, Outcome::TimedOut { .. }), "{:?}", f.outcome);
         assert!(f.wall < Duration::from_secs(10));
     }

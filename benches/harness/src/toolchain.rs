@@ -65,12 +65,22 @@ impl Toolchain {
         })?;
         let sysroot = run_capture(&rustc, &["--print", "sysroot"])
             .map(|s| PathBuf::from(s.trim()))
-            .map_err(|detail| ToolchainError::NotRunnable { toolchain: self.label(), detail })?;
+            .map_err(|detail| ToolchainError::NotRunnable {
+                toolchain: self.label(),
+                detail,
+            })?;
         let targets_with_core = targets_with_core(&sysroot);
         let fork = std::fs::read_to_string(sysroot.join(FORK_STAMP))
             .ok()
             .and_then(|s| serde_json::from_str(&s).ok());
-        Ok(ToolchainInfo { name: self.label(), rustc, sysroot, version, targets_with_core, fork })
+        Ok(ToolchainInfo {
+            name: self.label(),
+            rustc,
+            sysroot,
+            version,
+            targets_with_core,
+            fork,
+        })
     }
 }
 
@@ -193,7 +203,12 @@ impl ToolchainInfo {
     /// Short identity for tables: release, plus the fork's series where there is one.
     pub fn describe(&self) -> String {
         match &self.fork {
-            Some(f) => format!("{} [{} series {}]", self.version.version_line, f.fork, &f.series_hash[..9.min(f.series_hash.len())]),
+            Some(f) => format!(
+                "{} [{} series {}]",
+                self.version.version_line,
+                f.fork,
+                &f.series_hash[..9.min(f.series_hash.len())]
+            ),
             None => self.version.version_line.clone(),
         }
     }
@@ -203,34 +218,56 @@ fn rustup_which(name: &str, tool: &str) -> Result<PathBuf, ToolchainError> {
     let out = Command::new("rustup")
         .args(["which", "--toolchain", name, tool])
         .output()
-        .map_err(|e| ToolchainError::NotInstalled { toolchain: name.into(), detail: format!("cannot run rustup: {e}") })?;
+        .map_err(|e| ToolchainError::NotInstalled {
+            toolchain: name.into(),
+            detail: format!("cannot run rustup: {e}"),
+        })?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("rustup which failed").trim();
-        return Err(ToolchainError::NotInstalled { toolchain: name.into(), detail: first.to_string() });
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("rustup which failed")
+            .trim();
+        return Err(ToolchainError::NotInstalled {
+            toolchain: name.into(),
+            detail: first.to_string(),
+        });
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
 fn run_capture(bin: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(bin).args(args).output().map_err(|e| format!("{}: {e}", bin.display()))?;
+    let out = Command::new(bin)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
     if !out.status.success() {
-        return Err(format!("`{} {}` failed: {}", bin.display(), args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!(
+            "`{} {}` failed: {}",
+            bin.display(),
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn targets_with_core(sysroot: &Path) -> Vec<Target> {
     let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(sysroot.join("lib/rustlib")) else { return found };
+    let Ok(entries) = std::fs::read_dir(sysroot.join("lib/rustlib")) else {
+        return found;
+    };
     for e in entries.flatten() {
         let lib = e.path().join("lib");
         let has_core = std::fs::read_dir(&lib)
-            .map(|files| files.flatten().any(|f| {
-                let n = f.file_name();
-                let n = n.to_string_lossy();
-                n.starts_with("libcore-") && n.ends_with(".rlib")
-            }))
+            .map(|files| {
+                files.flatten().any(|f| {
+                    let n = f.file_name();
+                    let n = n.to_string_lossy();
+                    n.starts_with("libcore-") && n.ends_with(".rlib")
+                })
+            })
             .unwrap_or(false);
         if has_core {
             found.push(Target::new(e.file_name().to_string_lossy().into_owned()));
@@ -242,11 +279,17 @@ fn targets_with_core(sysroot: &Path) -> Vec<Target> {
 
 /// The rustup toolchains installed here, by name (`stable-x86_64-unknown-linux-gnu` is `stable`).
 pub fn installed_rustup_toolchains() -> Vec<String> {
-    let Ok(out) = Command::new("rustup").args(["toolchain", "list"]).output() else { return Vec::new() };
+    let Ok(out) = Command::new("rustup").args(["toolchain", "list"]).output() else {
+        return Vec::new();
+    };
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.split_whitespace().next())
-        .map(|n| n.strip_suffix(&format!("-{}", crate::target::HOST)).unwrap_or(n).to_string())
+        .map(|n| {
+            n.strip_suffix(&format!("-{}", crate::target::HOST))
+                .unwrap_or(n)
+                .to_string()
+        })
         .collect()
 }
 
@@ -287,13 +330,19 @@ mod tests {
         assert_eq!(v.release, "1.95.0");
         assert_eq!(v.semver(), Some((1, 95, 0)));
         assert_eq!(v.llvm_major(), Some(22));
-        assert_eq!(v.commit_hash.as_deref(), Some("59807616e1fa2540724bfbac14d7976d7e4a3860"));
+        assert_eq!(
+            v.commit_hash.as_deref(),
+            Some("59807616e1fa2540724bfbac14d7976d7e4a3860")
+        );
         assert_eq!(v.version_line, "rustc 1.95.0 (59807616e 2026-04-14)");
     }
 
     #[test]
     fn unknown_fields_are_none() {
-        let v = VersionInfo::parse("rustc 1.43.0\nbinary: rustc\ncommit-hash: unknown\nhost: x86_64-unknown-linux-gnu\nrelease: 1.43.0\n").unwrap();
+        let v = VersionInfo::parse(
+            "rustc 1.43.0\nbinary: rustc\ncommit-hash: unknown\nhost: x86_64-unknown-linux-gnu\nrelease: 1.43.0\n",
+        )
+        .unwrap();
         assert_eq!(v.commit_hash, None);
         assert_eq!(v.llvm_version, None);
     }

@@ -156,7 +156,10 @@ impl CaseRunner<'_> {
                         reason: p.reason.clone(),
                     })
                     .collect();
-                match self.filecheck.check(&test.path, &asm, &rev.check_prefixes(), &rev.settings.filecheck_flags) {
+                match self
+                    .filecheck
+                    .check(&test.path, &asm, &rev.check_prefixes(), &rev.settings.filecheck_flags)
+                {
                     Ok(Verdict::Pass) => (true, String::new()),
                     Ok(Verdict::Fail(diag)) => (false, diag),
                     Err(e) => (false, e.to_string()),

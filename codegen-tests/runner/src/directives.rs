@@ -131,7 +131,11 @@ impl TestFile {
 
     pub fn parse(path: &Path, text: &str) -> Result<TestFile, DirectiveError> {
         let file = path.display().to_string();
-        let err = |line: usize, message: String| DirectiveError { file: file.clone(), line, message };
+        let err = |line: usize, message: String| DirectiveError {
+            file: file.clone(),
+            line,
+            message,
+        };
         let mut common = Settings::default();
         let mut per_rev: Vec<(String, usize, Settings)> = Vec::new();
         let mut revisions: Option<(usize, Vec<String>)> = None;
@@ -151,7 +155,9 @@ impl TestFile {
                 let mut s = Settings::default();
                 match (key, value) {
                     ("assembly-output", Some("emit-asm")) if rev.is_none() => assembly_output = true,
-                    ("assembly-output", Some(v)) => return Err(err(n, format!("unsupported assembly-output `{v}` (only emit-asm)"))),
+                    ("assembly-output", Some(v)) => {
+                        return Err(err(n, format!("unsupported assembly-output `{v}` (only emit-asm)")))
+                    }
                     ("revisions", Some(v)) if rev.is_none() => {
                         let names: Vec<String> = v.split_whitespace().map(String::from).collect();
                         if names.is_empty() {
@@ -161,12 +167,16 @@ impl TestFile {
                     }
                     ("compile-flags", Some(v)) => s.compile_flags = v.split_whitespace().map(String::from).collect(),
                     ("edition", Some(v)) => s.edition = Some(v.to_string()),
-                    ("needs-llvm-components", Some(v)) => s.llvm_components = v.split_whitespace().map(String::from).collect(),
+                    ("needs-llvm-components", Some(v)) => {
+                        s.llvm_components = v.split_whitespace().map(String::from).collect()
+                    }
                     ("min-llvm-version", Some(v)) => {
                         let major = v.split('.').next().and_then(|m| m.parse().ok());
                         s.min_llvm_version = Some(major.ok_or_else(|| err(n, format!("bad min-llvm-version `{v}`")))?);
                     }
-                    ("filecheck-flags", Some(v)) => s.filecheck_flags = v.split_whitespace().map(String::from).collect(),
+                    ("filecheck-flags", Some(v)) => {
+                        s.filecheck_flags = v.split_whitespace().map(String::from).collect()
+                    }
                     (k, None) if k.starts_with("only-") => s.only.push(k["only-".len()..].to_string()),
                     (k, None) if k.starts_with("ignore-") => s.ignore.push(k["ignore-".len()..].to_string()),
                     (k, _) => return Err(err(n, format!("unknown or malformed directive `{}`", k))),
@@ -176,7 +186,9 @@ impl TestFile {
                     Some(r) => per_rev.push((r, n, s)),
                 }
             } else if let Some(rest) = line.strip_prefix("// harness-") {
-                let (key, value) = rest.split_once(':').ok_or_else(|| err(n, format!("malformed `harness-{rest}`: expected `harness-KEY: VALUE`")))?;
+                let (key, value) = rest
+                    .split_once(':')
+                    .ok_or_else(|| err(n, format!("malformed `harness-{rest}`: expected `harness-KEY: VALUE`")))?;
                 let value = value.trim();
                 match key.trim() {
                     "min-toolchain" => {
@@ -184,7 +196,10 @@ impl TestFile {
                         if harness::toolchain::parse_release(release).is_none() {
                             return Err(err(n, format!("bad release `{release}` in harness-min-toolchain")));
                         }
-                        min_toolchain = Some(MinToolchain { release: release.into(), reason: reason.trim().into() });
+                        min_toolchain = Some(MinToolchain {
+                            release: release.into(),
+                            reason: reason.trim().into(),
+                        });
                     }
                     "size" => sizes.push(parse_size(value).map_err(|m| err(n, m))?),
                     other => return Err(err(n, format!("unknown harness directive `harness-{other}`"))),
@@ -218,18 +233,38 @@ impl TestFile {
             .collect();
 
         // Every revision must be checked by something: a `CHECK` line or one of its own prefix.
-        let check_re = regex::Regex::new(r"//\s*([A-Za-z0-9_-]+?)(-LABEL|-NEXT|-NOT|-SAME|-DAG|-EMPTY|-COUNT-\d+)?:").unwrap();
+        let check_re =
+            regex::Regex::new(r"//\s*([A-Za-z0-9_-]+?)(-LABEL|-NEXT|-NOT|-SAME|-DAG|-EMPTY|-COUNT-\d+)?:").unwrap();
         let prefixes: std::collections::HashSet<String> =
             check_re.captures_iter(text).map(|c| c[1].to_string()).collect();
         for rev in &revisions_out {
             if !rev.check_prefixes().iter().any(|p| prefixes.contains(p)) {
                 let line = revisions.as_ref().map(|(n, _)| *n).unwrap_or(1);
-                let what = rev.name.as_deref().map(|r| format!("revision `{r}`")).unwrap_or_else(|| "the test".into());
-                return Err(err(line, format!("{what} has no FileCheck lines (expected `// CHECK:` or `// {}:`)", rev.check_prefixes().last().unwrap())));
+                let what = rev
+                    .name
+                    .as_deref()
+                    .map(|r| format!("revision `{r}`"))
+                    .unwrap_or_else(|| "the test".into());
+                return Err(err(
+                    line,
+                    format!(
+                        "{what} has no FileCheck lines (expected `// CHECK:` or `// {}:`)",
+                        rev.check_prefixes().last().unwrap()
+                    ),
+                ));
             }
         }
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        Ok(TestFile { path: path.to_path_buf(), name, revisions: revisions_out, min_toolchain, sizes })
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(TestFile {
+            path: path.to_path_buf(),
+            name,
+            revisions: revisions_out,
+            min_toolchain,
+            sizes,
+        })
     }
 }
 
@@ -246,7 +281,10 @@ fn split_revision(rest: &str) -> Result<(Option<String>, &str), String> {
 /// `SYMBOL ideal=N reason...`
 fn parse_size(value: &str) -> Result<SizeProbe, String> {
     let mut words = value.splitn(3, ' ');
-    let symbol = words.next().filter(|s| !s.is_empty()).ok_or("harness-size needs a symbol")?;
+    let symbol = words
+        .next()
+        .filter(|s| !s.is_empty())
+        .ok_or("harness-size needs a symbol")?;
     let ideal = words
         .next()
         .and_then(|w| w.strip_prefix("ideal="))
@@ -256,7 +294,11 @@ fn parse_size(value: &str) -> Result<SizeProbe, String> {
     if reason.is_empty() {
         return Err("harness-size needs a reason for its ideal".into());
     }
-    Ok(SizeProbe { symbol: symbol.into(), ideal, reason: reason.into() })
+    Ok(SizeProbe {
+        symbol: symbol.into(),
+        ideal,
+        reason: reason.into(),
+    })
 }
 
 /// The test files of a suite directory, sorted by name.
@@ -286,13 +328,23 @@ mod tests {
         assert_eq!(t.revisions.len(), 2);
         let thumb = &t.revisions[1];
         assert_eq!(thumb.name.as_deref(), Some("thumb"));
-        assert_eq!(thumb.settings.compile_flags, vec!["-Copt-level=3", "--target", "thumbv7em-none-eabihf"]);
+        assert_eq!(
+            thumb.settings.compile_flags,
+            vec!["-Copt-level=3", "--target", "thumbv7em-none-eabihf"]
+        );
         assert_eq!(thumb.settings.target(), Some("thumbv7em-none-eabihf"));
         assert_eq!(thumb.settings.llvm_components, vec!["arm"]);
         assert_eq!(thumb.settings.edition.as_deref(), Some("2018"));
         assert_eq!(thumb.check_prefixes(), vec!["CHECK", "thumb"]);
         assert_eq!(t.min_toolchain.as_ref().unwrap().release, "1.44.0");
-        assert_eq!(t.sizes[0], SizeProbe { symbol: "size_f".into(), ideal: 1026, reason: "one copy of the argument".into() });
+        assert_eq!(
+            t.sizes[0],
+            SizeProbe {
+                symbol: "size_f".into(),
+                ideal: 1026,
+                reason: "one copy of the argument".into()
+            }
+        );
     }
 
     #[test]
@@ -316,7 +368,8 @@ mod tests {
 
     #[test]
     fn revision_directive_for_unknown_revision() {
-        let e = parse("//@ assembly-output: emit-asm\n//@ revisions: a\n//@[b] compile-flags: -O\n// CHECK: x\n").unwrap_err();
+        let e = parse("//@ assembly-output: emit-asm\n//@ revisions: a\n//@[b] compile-flags: -O\n// CHECK: x\n")
+            .unwrap_err();
         assert_eq!(e.line, 3);
     }
 

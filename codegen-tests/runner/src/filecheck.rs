@@ -25,16 +25,28 @@ impl FileCheck {
             return Ok(FileCheck { path: PathBuf::from(p) });
         }
         for c in CANDIDATES {
-            let ok = Command::new(c).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+            let ok = Command::new(c)
+                .arg("--version")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false);
             if ok {
                 return Ok(FileCheck { path: PathBuf::from(c) });
             }
         }
-        anyhow::bail!("LLVM FileCheck not found: install Debian's llvm-22-tools (scripts/setup.sh does) or set FILECHECK")
+        anyhow::bail!(
+            "LLVM FileCheck not found: install Debian's llvm-22-tools (scripts/setup.sh does) or set FILECHECK"
+        )
     }
 
     /// Check `input` (the emitted assembly) against the CHECK lines of `test_file`.
-    pub fn check(&self, test_file: &Path, input: &Path, prefixes: &[String], extra: &[String]) -> anyhow::Result<Verdict> {
+    pub fn check(
+        &self,
+        test_file: &Path,
+        input: &Path,
+        prefixes: &[String],
+        extra: &[String],
+    ) -> anyhow::Result<Verdict> {
         let out = Command::new(&self.path)
             .arg("--input-file")
             .arg(input)

@@ -64,11 +64,21 @@ fn toolchain_specs(named: &[String]) -> Vec<Toolchain> {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Cmd::Run { toolchains, targets, json, suite, filter, out_dir } => {
+        Cmd::Run {
+            toolchains,
+            targets,
+            json,
+            suite,
+            filter,
+            out_dir,
+        } => {
             let mut tests = Vec::new();
             let mut errors = Vec::new();
             for path in discover(&suite).with_context(|| format!("reading suite {}", suite.display()))? {
-                if filter.as_ref().is_some_and(|f| !path.to_string_lossy().contains(f.as_str())) {
+                if filter
+                    .as_ref()
+                    .is_some_and(|f| !path.to_string_lossy().contains(f.as_str()))
+                {
                     continue;
                 }
                 match TestFile::load(&path) {
@@ -91,12 +101,25 @@ fn main() -> anyhow::Result<()> {
             anyhow::ensure!(!infos.is_empty(), "none of the requested toolchains is usable");
             std::fs::create_dir_all(&out_dir)?;
             let targets: Vec<Target> = targets.into_iter().map(Target::new).collect();
-            let runner = CaseRunner { filecheck: &filecheck, out_dir: &out_dir };
+            let runner = CaseRunner {
+                filecheck: &filecheck,
+                out_dir: &out_dir,
+            };
             let started = std::time::Instant::now();
             let cases = matrix::run_matrix(&runner, &tests, &infos, &targets, |c, done, total| {
-                eprintln!("[{done}/{total} {:.1}s] {} on {} ({}): {}", started.elapsed().as_secs_f64(), c.label(), c.toolchain, c.target, c.status.cell());
+                eprintln!(
+                    "[{done}/{total} {:.1}s] {} on {} ({}): {}",
+                    started.elapsed().as_secs_f64(),
+                    c.label(),
+                    c.toolchain,
+                    c.target,
+                    c.status.cell()
+                );
             });
-            let report = MatrixReport { envelope: Envelope::new(SCHEMA, command_line(), infos, unavailable), cases };
+            let report = MatrixReport {
+                envelope: Envelope::new(SCHEMA, command_line(), infos, unavailable),
+                cases,
+            };
             println!("\n{}", report.table());
             let details = report.details(true);
             if !details.is_empty() {
@@ -107,7 +130,8 @@ fn main() -> anyhow::Result<()> {
                 println!("Future sizes (bytes, ratio to ideal):\n\n{sizes}");
             }
             if let Some(path) = json {
-                std::fs::write(&path, serde_json::to_string_pretty(&report)?).with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, serde_json::to_string_pretty(&report)?)
+                    .with_context(|| format!("writing {}", path.display()))?;
                 eprintln!("wrote {}", path.display());
             }
             let problems = report.problems();
@@ -118,6 +142,10 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Cmd::SeedClaims { toolchains, out, seed_dir } => seed::run(&toolchain_specs(&toolchains), &out, &seed_dir),
+        Cmd::SeedClaims {
+            toolchains,
+            out,
+            seed_dir,
+        } => seed::run(&toolchain_specs(&toolchains), &out, &seed_dir),
     }
 }

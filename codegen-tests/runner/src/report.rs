@@ -31,11 +31,20 @@ impl MatrixReport {
         let tcs = self.toolchain_names();
         let mut rows: BTreeMap<(String, String), BTreeMap<String, &CaseResult>> = BTreeMap::new();
         for c in &self.cases {
-            rows.entry((c.label(), c.target.to_string())).or_default().insert(c.toolchain.clone(), c);
+            rows.entry((c.label(), c.target.to_string()))
+                .or_default()
+                .insert(c.toolchain.clone(), c);
         }
-        let mut s = format!("| test | target | {} |\n|---|---|{}\n", tcs.join(" | "), "---|".repeat(tcs.len()));
+        let mut s = format!(
+            "| test | target | {} |\n|---|---|{}\n",
+            tcs.join(" | "),
+            "---|".repeat(tcs.len())
+        );
         for ((label, target), by_tc) in &rows {
-            let cells: Vec<&str> = tcs.iter().map(|t| by_tc.get(t).map(|c| c.status.cell()).unwrap_or("")).collect();
+            let cells: Vec<&str> = tcs
+                .iter()
+                .map(|t| by_tc.get(t).map(|c| c.status.cell()).unwrap_or(""))
+                .collect();
             let _ = writeln!(s, "| {label} | {target} | {} |", cells.join(" | "));
         }
         s
@@ -46,7 +55,15 @@ impl MatrixReport {
         let mut s = String::new();
         for c in self.cases.iter().filter(|c| c.status != Status::Pass) {
             let first = c.detail.lines().next().unwrap_or("");
-            let _ = writeln!(s, "- {} on {} ({}): {} — {}", c.label(), c.toolchain, c.target, c.status.cell(), first);
+            let _ = writeln!(
+                s,
+                "- {} on {} ({}): {} — {}",
+                c.label(),
+                c.toolchain,
+                c.target,
+                c.status.cell(),
+                first
+            );
             if with_diagnostics && c.status == Status::Fail {
                 let _ = writeln!(s, "  command: {}", c.command);
                 for l in c.detail.lines().skip(1) {
@@ -60,7 +77,8 @@ impl MatrixReport {
     /// Future sizes per toolchain next to their ideals; the ratio shows the gap.
     pub fn sizes(&self) -> String {
         let tcs = self.toolchain_names();
-        let mut rows: BTreeMap<(String, String, String), (u64, String, BTreeMap<String, Option<u64>>)> = BTreeMap::new();
+        let mut rows: BTreeMap<(String, String, String), (u64, String, BTreeMap<String, Option<u64>>)> =
+            BTreeMap::new();
         for c in &self.cases {
             for m in &c.sizes {
                 let e = rows
@@ -86,7 +104,11 @@ impl MatrixReport {
                     None => "".into(),
                 })
                 .collect();
-            let _ = writeln!(s, "| {test}: {sym} | {target} | {ideal} | {} | {reason} |", cells.join(" | "));
+            let _ = writeln!(
+                s,
+                "| {test}: {sym} | {target} | {ideal} | {} | {reason} |",
+                cells.join(" | ")
+            );
         }
         s
     }
