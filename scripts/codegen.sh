@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build -q --release -p codegen-runner
-exec target/release/codegen run "$@"
+HARNESS_COMMAND="scripts/codegen.sh $*" exec target/release/codegen run "$@"

@@ -75,9 +75,10 @@ pub fn format_utc(secs: u64) -> String {
     )
 }
 
-/// The process's own command line, for `Envelope::command`.
+/// The command that produced a result, for `Envelope::command`: `$HARNESS_COMMAND` when a script
+/// in `scripts/` set it (the command users rerun), else the process's own command line.
 pub fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    std::env::var("HARNESS_COMMAND").unwrap_or_else(|_| std::env::args().collect::<Vec<_>>().join(" "))
 }
 
 #[cfg(test)]

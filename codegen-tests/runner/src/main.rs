@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use codegen_runner::case::CaseRunner;
+use codegen_runner::case::{CaseRunner, Status};
 use codegen_runner::directives::{discover, TestFile};
 use codegen_runner::filecheck::FileCheck;
 use codegen_runner::report::{MatrixReport, SCHEMA};
@@ -51,6 +51,9 @@ enum Cmd {
         out: PathBuf,
         #[arg(long, default_value = "codegen-tests/seed")]
         seed_dir: PathBuf,
+        /// Instead of measuring anew, re-measure the toolchains recorded in this JSON and compare.
+        #[arg(long)]
+        check: Option<PathBuf>,
     },
 }
 
@@ -134,18 +137,29 @@ fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("writing {}", path.display()))?;
                 eprintln!("wrote {}", path.display());
             }
+            let count = |s: Status| report.cases.iter().filter(|c| c.status == s).count();
             let problems = report.problems();
-            let passed = report.cases.iter().filter(|c| !c.status.is_problem()).count();
-            println!("codegen: {passed} passed, {problems} failed");
+            println!("expected failures: {}", count(Status::ExpectedFailure));
+            println!(
+                "codegen: {} passed, {problems} failed, {} skipped",
+                count(Status::Pass) + count(Status::ExpectedFailure),
+                count(Status::Skip)
+            );
             if problems > 0 {
                 std::process::exit(1);
             }
             Ok(())
         }
         Cmd::SeedClaims {
+            check: Some(recorded),
+            seed_dir,
+            ..
+        } => seed::check(&recorded, &seed_dir),
+        Cmd::SeedClaims {
             toolchains,
             out,
             seed_dir,
+            check: None,
         } => seed::run(&toolchain_specs(&toolchains), &out, &seed_dir),
     }
 }

@@ -1,3 +1,268 @@
-pub fn run(_t: &[harness::toolchain::Toolchain], _o: &std::path::Path, _s: &std::path::Path) -> anyhow::Result<()> {
-    todo!()
+//! The seed's claims, reproduced on released compilers.
+//!
+//! The 2020 work this project continues claimed three things; for each toolchain we measure them:
+//! 1. async fn compiles in a `#![no_std]` crate (for the host, and for Cortex-M4F where the
+//!    toolchain has its `core`);
+//! 2. `xx` (polls `square(3)` with the caller's Context) folds at `-O`: its instruction count on
+//!    x86_64 and thumbv7em;
+//! 3. the size of the seed's future, `size_of_val(&square(3))`.
+//!
+//! The results go to `<out>.json` and `<out>.md`; `--check` re-measures the toolchains recorded in a
+//! previous file (those installed here, unchanged since) and fails on any difference.
+
+use harness::asm;
+use harness::envelope::{command_line, Envelope};
+use harness::rustc::Invocation;
+use harness::target::{CORTEX_M4F, HOST};
+use harness::toolchain::{resolve_all, Toolchain, ToolchainInfo};
+use harness::Target;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+use std::path::Path;
+use std::time::Duration;
+
+pub const SCHEMA: &str = "seed-claims/1";
+/// The flags of the claim: rustc's `-O`. Panics keep the target's default strategy.
+const FLAGS: [&str; 2] = ["-O", "--edition=2018"];
+
+/// One build of the seed: did it compile, and what did `xx` and the size probe become.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SeedBuild {
+    pub target: Target,
+    pub no_std: bool,
+    /// `ok`, the compiler's first error, or why it was not attempted.
+    pub outcome: String,
+    pub compiled: bool,
+    pub xx_instructions: Option<usize>,
+    pub xx_body: Vec<String>,
+    pub future_size: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SeedClaims {
+    pub toolchain: String,
+    pub version_line: String,
+    pub builds: Vec<SeedBuild>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SeedReport {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub flags: Vec<String>,
+    pub claims: Vec<SeedClaims>,
+}
+
+fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path) -> SeedBuild {
+    let target = Target::new(target);
+    let mut b = SeedBuild {
+        target: target.clone(),
+        no_std,
+        outcome: String::new(),
+        compiled: false,
+        xx_instructions: None,
+        xx_body: Vec::new(),
+        future_size: None,
+    };
+    if let Some(why) = tc.target_unavailable(&target) {
+        b.outcome = format!("not measured: {why}");
+        return b;
+    }
+    let asm_path = out.join(format!(
+        "seed.{}.{}.{}.s",
+        tc.name.replace('/', "_"),
+        target,
+        if no_std { "no_std" } else { "std" }
+    ));
+    let mut inv = Invocation::new(&tc.rustc)
+        .arg(seed)
+        .args(FLAGS)
+        .args(["--target", target.triple(), "--emit", "asm", "-o"])
+        .arg(&asm_path)
+        .timeout(Duration::from_secs(120));
+    if no_std {
+        inv = inv.args(["--cfg", "seed_no_std"]);
+    }
+    if target.llvm_component() == "x86" {
+        inv = inv.arg("-Cllvm-args=-x86-asm-syntax=intel");
+    }
+    match inv.run() {
+        Err(e) => b.outcome = format!("could not run rustc: {e}"),
+        Ok(done) => {
+            b.outcome = done.outcome.summary();
+            b.compiled = done.outcome.is_success();
+        }
+    }
+    if b.compiled {
+        let text = std::fs::read_to_string(&asm_path).unwrap_or_default();
+        if let Some(body) = asm::instructions(&text, "xx") {
+            b.xx_instructions = Some(body.len());
+            b.xx_body = body;
+        }
+        b.future_size = asm::returned_constant(&text, "seed_future_size");
+    }
+    b
+}
+
+/// Measure every toolchain: std and no_std for the host, no_std for Cortex-M4F.
+pub fn measure(tcs: &[ToolchainInfo], seed_dir: &Path, out: &Path) -> Vec<SeedClaims> {
+    let seed = seed_dir.join("seed.rs");
+    tcs.iter()
+        .map(|tc| {
+            eprintln!("seed-claims: measuring {}", tc.name);
+            SeedClaims {
+                toolchain: tc.name.clone(),
+                version_line: tc.version.version_line.clone(),
+                builds: vec![
+                    build(tc, &seed, HOST, false, out),
+                    build(tc, &seed, HOST, true, out),
+                    build(tc, &seed, CORTEX_M4F, true, out),
+                ],
+            }
+        })
+        .collect()
+}
+
+fn find<'a>(c: &'a SeedClaims, target: &str, no_std: bool) -> Option<&'a SeedBuild> {
+    c.builds
+        .iter()
+        .find(|b| b.target.triple() == target && b.no_std == no_std)
+}
+
+fn compiles_cell(b: Option<&SeedBuild>) -> String {
+    match b {
+        Some(b) if b.compiled => "yes".into(),
+        Some(b) if b.outcome.starts_with("not measured") => "n/a (no core)".into(),
+        Some(b) => format!("no: `{}`", b.outcome.replace('`', "'")),
+        None => String::new(),
+    }
+}
+
+fn count_cell(b: Option<&SeedBuild>) -> String {
+    b.and_then(|b| b.xx_instructions)
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+pub fn markdown(r: &SeedReport) -> String {
+    let mut s = String::from("# The seed's claims, on released compilers\n\n");
+    let _ = writeln!(
+        s,
+        "Generated by `{}` on {} ({}, {} cores). Flags: `{}`.\n",
+        r.envelope.command,
+        r.envelope.date,
+        r.envelope.machine.cpu_model,
+        r.envelope.machine.cores,
+        r.flags.join(" ")
+    );
+    s.push_str("| toolchain | async fn in no_std, x86_64 | async fn in no_std, thumbv7em | `xx` instructions, x86_64 (std) | `xx` instructions, thumbv7em (no_std) | seed future size, x86_64 |\n");
+    s.push_str("|---|---|---|---:|---:|---:|\n");
+    for c in &r.claims {
+        let size = find(c, HOST, false)
+            .and_then(|b| b.future_size)
+            .map(|n| format!("{n} bytes"))
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            s,
+            "| {} (`{}`) | {} | {} | {} | {} | {} |",
+            c.toolchain,
+            c.version_line,
+            compiles_cell(find(c, HOST, true)),
+            compiles_cell(find(c, CORTEX_M4F, true)),
+            count_cell(find(c, HOST, false)),
+            count_cell(find(c, CORTEX_M4F, true)),
+            size
+        );
+    }
+    s.push_str(
+        "\nInstructions are the lines of `xx`'s body between its label and `.Lfunc_end` that are neither \
+         labels nor directives, landing pads included (x86_64 unwinds by default at `-O`). \
+         \"n/a (no core)\": rustup offers no thumbv7em `core` for that release here.\n",
+    );
+    s.push_str("\n`xx` on x86_64, per toolchain:\n\n");
+    for c in &r.claims {
+        if let Some(b) = find(c, HOST, false).filter(|b| b.compiled) {
+            let _ = writeln!(s, "- {}: `{}`", c.toolchain, b.xx_body.join("; "));
+        }
+    }
+    if !r.envelope.unavailable_toolchains.is_empty() {
+        s.push_str("\nNot measured:\n\n");
+        for e in &r.envelope.unavailable_toolchains {
+            let _ = writeln!(s, "- {e}");
+        }
+    }
+    s
+}
+
+/// `codegen seed-claims`: measure and write `<out>.json` and `<out>.md`.
+pub fn run(specs: &[Toolchain], out: &Path, seed_dir: &Path) -> anyhow::Result<()> {
+    let (tcs, unavailable) = resolve_all(specs);
+    for e in &unavailable {
+        eprintln!("skipping: {e}");
+    }
+    let scratch = tempfile::tempdir()?;
+    let claims = measure(&tcs, seed_dir, scratch.path());
+    let report = SeedReport {
+        envelope: Envelope::new(SCHEMA, command_line(), tcs, unavailable),
+        flags: FLAGS.iter().map(|f| f.to_string()).collect(),
+        claims,
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out.with_extension("json"), serde_json::to_string_pretty(&report)?)?;
+    let md = markdown(&report);
+    std::fs::write(out.with_extension("md"), &md)?;
+    println!("{md}");
+    eprintln!(
+        "wrote {} and {}",
+        out.with_extension("json").display(),
+        out.with_extension("md").display()
+    );
+    Ok(())
+}
+
+/// `codegen seed-claims --check FILE`: re-measure what FILE recorded and compare. Toolchains not
+/// installed here, or whose `rustc -V` changed since (a moved `stable`), are reported, not compared.
+pub fn check(recorded: &Path, seed_dir: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(recorded).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", recorded.display()))?;
+    let old: SeedReport = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{} is not a seed-claims file: {e}", recorded.display()))?;
+    let scratch = tempfile::tempdir()?;
+    let (mut compared, mut differ) = (0, 0);
+    for c in &old.claims {
+        let tc = match Toolchain::parse(&c.toolchain).resolve() {
+            Ok(tc) if tc.version.version_line == c.version_line => tc,
+            Ok(tc) => {
+                println!(
+                    "not compared: {} is now `{}`, recorded `{}`",
+                    c.toolchain, tc.version.version_line, c.version_line
+                );
+                continue;
+            }
+            Err(e) => {
+                println!("not compared: {e}");
+                continue;
+            }
+        };
+        let now = measure(std::slice::from_ref(&tc), seed_dir, scratch.path()).remove(0);
+        compared += 1;
+        if now.builds == c.builds {
+            println!("same: {}", c.toolchain);
+        } else {
+            differ += 1;
+            println!(
+                "DIFFERENT: {}\n  recorded: {:?}\n  now:      {:?}",
+                c.toolchain, c.builds, now.builds
+            );
+        }
+    }
+    println!("seed-claims check: {} passed, {differ} failed", compared - differ);
+    anyhow::ensure!(
+        differ == 0,
+        "{differ} toolchain(s) no longer reproduce {}",
+        recorded.display()
+    );
+    Ok(())
 }

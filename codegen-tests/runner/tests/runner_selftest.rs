@@ -6,15 +6,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn codegen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_codegen")).args(args).current_dir(repo()).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .unwrap()
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// A suite directory holding one copy of the seed fold test, edited by `edit`.
@@ -28,7 +39,15 @@ fn suite_with_fold(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
 fn run_suite(dir: &Path, extra: &[&str]) -> Output {
     let suite = dir.to_str().unwrap();
     let out = dir.join("out");
-    let mut args = vec!["run", "--suite", suite, "--out-dir", out.to_str().unwrap(), "--target", "x86_64-unknown-linux-gnu"];
+    let mut args = vec![
+        "run",
+        "--suite",
+        suite,
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--target",
+        "x86_64-unknown-linux-gnu",
+    ];
     args.extend_from_slice(extra);
     codegen(&args)
 }
@@ -47,7 +66,10 @@ fn wrong_expected_instruction_fails_with_filecheck_message() {
     let o = run_suite(dir.path(), &["--toolchain", "stable"]);
     let t = text(&o);
     assert!(!o.status.success(), "a wrong expectation passed:\n{t}");
-    assert!(t.contains("error: x86_64-NEXT: expected string not found in input"), "no FileCheck diagnostic:\n{t}");
+    assert!(
+        t.contains("error: x86_64-NEXT: expected string not found in input"),
+        "no FileCheck diagnostic:\n{t}"
+    );
     assert!(t.contains("mov eax, 10"), "{t}");
 }
 
@@ -57,26 +79,47 @@ fn unknown_directive_is_reported_with_file_and_line() {
     let o = run_suite(dir.path(), &["--toolchain", "stable"]);
     let t = text(&o);
     assert!(!o.status.success());
-    let line = std::fs::read_to_string(dir.path().join("seed_fold.rs")).unwrap().lines().position(|l| l.contains("editon")).unwrap() + 1;
-    assert!(t.contains(&format!("seed_fold.rs:{line}: unknown or malformed directive `editon`")), "{t}");
+    let line = std::fs::read_to_string(dir.path().join("seed_fold.rs"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("editon"))
+        .unwrap()
+        + 1;
+    assert!(
+        t.contains(&format!("seed_fold.rs:{line}: unknown or malformed directive `editon`")),
+        "{t}"
+    );
 }
 
 #[test]
 fn missing_toolchain_is_skipped_with_a_message() {
     let dir = suite_with_fold(|s| s.to_string());
-    let o = run_suite(dir.path(), &["--toolchain", "no-such-toolchain", "--toolchain", "stable"]);
+    let o = run_suite(
+        dir.path(),
+        &["--toolchain", "no-such-toolchain", "--toolchain", "stable"],
+    );
     let t = text(&o);
     assert!(o.status.success(), "{t}");
-    assert!(t.contains("skipping: toolchain `no-such-toolchain` is not installed"), "{t}");
+    assert!(
+        t.contains("skipping: toolchain `no-such-toolchain` is not installed"),
+        "{t}"
+    );
 }
 
 /// A rustc that claims to be release `release` and either forwards to stable or fails.
 fn fake_rustc(dir: &Path, release: &str, forward: bool) -> PathBuf {
-    let real = Command::new("rustup").args(["which", "--toolchain", "stable", "rustc"]).output().unwrap();
+    let real = Command::new("rustup")
+        .args(["which", "--toolchain", "stable", "rustc"])
+        .output()
+        .unwrap();
     let real = String::from_utf8_lossy(&real.stdout).trim().to_string();
     let sysroot = Command::new(&real).args(["--print", "sysroot"]).output().unwrap();
     let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
-    let body = if forward { format!("exec {real} \"$@\"") } else { "echo 'error[E0658]: async fn is unstable' >&2; exit 1".into() };
+    let body = if forward {
+        format!("exec {real} \"$@\"")
+    } else {
+        "echo 'error[E0658]: async fn is unstable' >&2; exit 1".into()
+    };
     let script = format!(
         "#!/bin/sh\ncase \"$1\" in\n-vV) printf 'rustc {release}\\nbinary: rustc\\ncommit-hash: unknown\\ncommit-date: unknown\\nhost: x86_64-unknown-linux-gnu\\nrelease: {release}\\nLLVM version: 22.1.2\\n' ;;\n--print) case \"$2\" in sysroot) echo {sysroot} ;; *) exec {real} \"$@\" ;; esac ;;\n*) {body} ;;\nesac\n"
     );
