@@ -15,7 +15,7 @@ step_status() {
         case "$state" in
         "applied $want $head") echo "prepared: yes, carries the current series ($TREE)" ;;
         "applied $want "*) echo "prepared: tree has commits not exported to patches/ (run 'scripts/fork.sh export')" ;;
-        "applied "*) echo "prepared: STALE, tree carries series ${state#applied }, patches/ is $want" ;;
+        "applied "*) echo "prepared: STALE, tree carries series $(cut -d' ' -f2 <<<"$state"), patches/ is $want (run 'scripts/fork.sh prepare')" ;;
         "failed "*) echo "prepared: FAILED, ${state#failed } did not apply (see *.rej in the tree)" ;;
         *) echo "prepared: pristine only, series not applied" ;;
         esac
@@ -27,7 +27,7 @@ step_status() {
         local built commit
         built=$(sed -n 's/.*"series_hash": "\([0-9a-f]*\)".*/\1/p' "$stamp")
         commit=$(sed -n 's/.*"tree_commit": "\([0-9a-f]*\)".*/\1/p' "$stamp")
-        if [ "$built" != "$want" ]; then echo "built:    STALE, built from series $built, patches/ is $want"
+        if [ "$built" != "$want" ]; then echo "built:    STALE, built from series $built, patches/ is $want (run 'scripts/fork.sh prepare build')"
         elif [ -n "$head" ] && [ "$commit" != "$head" ]; then echo "built:    STALE against the tree (built $commit, HEAD $head)"
         else echo "built:    yes, current ($STAGE1)"; fi
     fi
