@@ -1,0 +1,88 @@
+//! Building the firmware with one toolchain.
+//!
+//! Cargo (the one running us, or `cargo` on PATH) drives the build and `RUSTC` names the real
+//! rustc of the toolchain under test, so any toolchain works, a rustup name or a bare stage1
+//! rustc without its own cargo. Each toolchain gets its own target directory, so switching
+//! toolchains does not rebuild the dependencies each time. The variants of one toolchain share it;
+//! since they all land on the same `release/firmware` path, builds are serialized and the image is
+//! copied out under the variant's name before the lock is released.
+
+use crate::variant::Variant;
+use harness::rustc::{first_error_line, Invocation, Outcome};
+use harness::target::CORTEX_M4F;
+use harness::ToolchainInfo;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Serializes builds in this process (tests run in parallel threads).
+static BUILD_LOCK: Mutex<()> = Mutex::new(());
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("cannot start cargo: {0}")]
+    Cargo(std::io::Error),
+    #[error("build of {variant} with {toolchain} failed: {summary}")]
+    Failed {
+        variant: String,
+        toolchain: String,
+        summary: String,
+        stderr_tail: String,
+    },
+    #[error("cannot copy the image: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Where a toolchain's builds go: `<firmware>/target/runner/<toolchain>`.
+pub fn target_dir(firmware_dir: &Path, toolchain: &ToolchainInfo) -> PathBuf {
+    let name: String = toolchain
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    firmware_dir.join("target/runner").join(name)
+}
+
+/// Builds `variant` in release mode and returns the path of its ELF image.
+pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -> Result<PathBuf, BuildError> {
+    let target_dir = target_dir(firmware_dir, toolchain);
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let invocation = Invocation::new(PathBuf::from(cargo))
+        .args(["build", "--release", "--quiet", "--target", CORTEX_M4F, "--features"])
+        .arg(variant.features())
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .cwd(firmware_dir)
+        .env("RUSTC", &toolchain.rustc)
+        // Flags meant for the host build must not reach the firmware (the linker script is passed
+        // by the firmware's build script, so nothing is lost).
+        .env("CARGO_ENCODED_RUSTFLAGS", "")
+        .env("RUSTC_WRAPPER", "")
+        .timeout(Duration::from_secs(900));
+    let _guard = BUILD_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let finished = invocation.run().map_err(BuildError::Cargo)?;
+    if finished.outcome != Outcome::Success {
+        let lines: Vec<&str> = finished.stderr.lines().collect();
+        return Err(BuildError::Failed {
+            variant: variant.to_string(),
+            toolchain: toolchain.name.clone(),
+            summary: match finished.outcome {
+                Outcome::TimedOut { .. } => finished.outcome.summary(),
+                _ => first_error_line(&finished.stderr),
+            },
+            stderr_tail: lines[lines.len().saturating_sub(20)..].join("\n"),
+        });
+    }
+    let built = target_dir.join(CORTEX_M4F).join("release/firmware");
+    let images = target_dir.join("images");
+    std::fs::create_dir_all(&images)?;
+    let image = images.join(format!("{variant}.elf"));
+    std::fs::copy(&built, &image)?;
+    Ok(image)
+}

@@ -1,0 +1,112 @@
+//! `firmware-runner`: measure the Cortex-M firmware workload on every toolchain.
+//!
+//! Writes `<out-dir>/firmware.json` (harness envelope first) and `<out-dir>/firmware.md`, prints
+//! the table, and exits non-zero if a measured flavour failed to build, run or match its
+//! transcript. Toolchains that are missing or lack the target are reported and skipped.
+
+use anyhow::Context;
+use clap::Parser;
+use firmware_runner::qemu::Qemu;
+use firmware_runner::report::{Method, Report, SCHEMA};
+use firmware_runner::run::{run_toolchain, Settings};
+use firmware_runner::variant::Flavour;
+use harness::envelope::{command_line, Envelope};
+use harness::toolchain::{default_toolchains, resolve_all};
+use harness::Toolchain;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(about = "Build, run (QEMU mps2-an386) and measure the async firmware per toolchain")]
+struct Cli {
+    /// Toolchain (rustup name or path to rustc); repeatable. Default: stable, plus nightly and
+    /// async-fork when installed.
+    #[arg(long = "toolchain")]
+    toolchains: Vec<String>,
+    /// The QEMU binary.
+    #[arg(long, default_value = "qemu-system-arm")]
+    qemu: PathBuf,
+    /// Seconds a firmware run may take before it counts as hung.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Where firmware.json and firmware.md go.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../results/firmware"))]
+    out_dir: PathBuf,
+    /// The firmware project.
+    #[arg(long)]
+    firmware_dir: Option<PathBuf>,
+    /// Skip the traced run that counts instructions.
+    #[arg(long)]
+    no_instructions: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let specs: Vec<Toolchain> = match cli.toolchains.is_empty() {
+        true => default_toolchains(),
+        false => cli.toolchains.iter().map(|t| Toolchain::parse(t)).collect(),
+    };
+    let (toolchains, unavailable) = resolve_all(&specs);
+    for u in &unavailable {
+        eprintln!("firmware: skipping: {u}");
+    }
+    let settings = Settings {
+        firmware_dir: cli.firmware_dir.unwrap_or_else(firmware_runner::default_firmware_dir),
+        qemu: Qemu {
+            program: cli.qemu.clone(),
+            timeout: Duration::from_secs(cli.timeout),
+        },
+        flavours: Flavour::ALL.to_vec(),
+        count_instructions: !cli.no_instructions,
+    };
+    let mut results = Vec::new();
+    for t in &toolchains {
+        eprintln!("firmware: {} ({})", t.name, t.describe());
+        let r = run_toolchain(&settings, t);
+        if let Some(reason) = &r.skipped {
+            eprintln!("firmware: skipping {}: {reason}", t.name);
+        }
+        results.push(r);
+    }
+    let qemu_version = std::process::Command::new(&cli.qemu)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(str::to_string))
+        .unwrap_or_else(|| format!("{} (not runnable)", cli.qemu.display()));
+    let report = Report {
+        envelope: Envelope::new(SCHEMA, command_line(), toolchains, unavailable),
+        method: Method {
+            target: harness::target::CORTEX_M4F.into(),
+            qemu: format!(
+                "{} -machine {} -cpu {} -semihosting-config enable=on,target=native -icount shift=0,sleep=off",
+                cli.qemu.display(),
+                firmware_runner::qemu::MACHINE,
+                firmware_runner::qemu::CPU
+            ),
+            qemu_version,
+            profile: "release (opt-level=s, lto=fat, codegen-units=1, panic=abort)".into(),
+            instructions: match cli.no_instructions {
+                true => "not counted (--no-instructions)".into(),
+                false => {
+                    "guest instructions executed by the whole run, counted from QEMU's -singlestep -d exec,nochain \
+                          log (no TCG insn plugin in Debian's QEMU)"
+                        .into()
+                }
+            },
+            panic_sites: "branches/calls into core's panic entry points, from llvm-objdump -d".into(),
+        },
+        results,
+    };
+    std::fs::create_dir_all(&cli.out_dir).with_context(|| format!("creating {}", cli.out_dir.display()))?;
+    let json = cli.out_dir.join("firmware.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&report)? + "\n")?;
+    let md = report.markdown();
+    std::fs::write(cli.out_dir.join("firmware.md"), &md)?;
+    println!("{md}");
+    eprintln!("firmware: wrote {} and firmware.md", json.display());
+    if !report.passed() {
+        anyhow::bail!("a firmware flavour failed to build, run or match its transcript (see the table)");
+    }
+    Ok(())
+}
