@@ -1,0 +1,134 @@
+//! Build one program with one toolchain at one opt level, then run it; both bounded in time.
+//!
+//! rustc is called directly (the real binary from `ToolchainInfo`, never the rustup proxy), with
+//! only `--edition`, `-C opt-level` and `-o`, so that the command line in a reproducer is all
+//! it takes to rebuild. Debug assertions keep rustc's default for the opt level (on at 0), the
+//! same for every toolchain.
+
+use harness::rustc::{Invocation, Outcome};
+use harness::ToolchainInfo;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub compile: Duration,
+    pub run: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            compile: Duration::from_secs(120),
+            run: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How the program ran (only when it compiled).
+#[derive(Clone, Debug, Serialize)]
+pub struct Run {
+    pub outcome: Outcome,
+    pub stdout: String,
+    pub stderr: String,
+    pub command: String,
+    pub secs: f64,
+}
+
+/// One toolchain's build of one program at one opt level.
+#[derive(Clone, Debug, Serialize)]
+pub struct Build {
+    pub toolchain: String,
+    pub opt: u8,
+    pub compile: Outcome,
+    pub compile_stderr: String,
+    pub compile_command: String,
+    pub compile_secs: f64,
+    pub run: Option<Run>,
+}
+
+/// Compile `src` into `dir/<stem>` and run it.
+pub fn build_and_run(tc: &ToolchainInfo, src: &Path, dir: &Path, stem: &str, opt: u8, limits: Limits) -> Build {
+    let bin = dir.join(stem);
+    let inv = Invocation::new(&tc.rustc)
+        .args(["--edition", "2021", "-C"])
+        .arg(format!("opt-level={opt}"))
+        .arg("-o")
+        .arg(&bin)
+        .arg(src)
+        .cwd(dir)
+        .timeout(limits.compile);
+    let compile_command = inv.display();
+    let (compile, compile_stderr, compile_secs) = match inv.run() {
+        Ok(f) => (f.outcome, f.stderr, f.wall.as_secs_f64()),
+        Err(e) => (
+            Outcome::Crashed {
+                detail: format!("cannot start rustc: {e}"),
+            },
+            String::new(),
+            0.0,
+        ),
+    };
+    let run = compile.is_success().then(|| {
+        let inv = Invocation::new(&bin).cwd(dir).timeout(limits.run);
+        let command = inv.display();
+        match inv.run() {
+            Ok(f) => Run {
+                outcome: f.outcome,
+                stdout: f.stdout,
+                stderr: f.stderr,
+                command,
+                secs: f.wall.as_secs_f64(),
+            },
+            Err(e) => Run {
+                outcome: Outcome::Crashed {
+                    detail: format!("cannot start the program: {e}"),
+                },
+                stdout: String::new(),
+                stderr: String::new(),
+                command,
+                secs: 0.0,
+            },
+        }
+    });
+    Build {
+        toolchain: tc.name.clone(),
+        opt,
+        compile,
+        compile_stderr,
+        compile_command,
+        compile_secs,
+        run,
+    }
+}
+
+impl Build {
+    /// Everything a reader of a reproducer needs about this side, as text.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "toolchain: {}\nopt-level: {}\ncompile: {}\n$ {}\n",
+            self.toolchain,
+            self.opt,
+            self.compile.summary(),
+            self.compile_command
+        );
+        if !self.compile_stderr.trim().is_empty() {
+            s.push_str("--- rustc stderr ---\n");
+            s.push_str(&self.compile_stderr);
+        }
+        if let Some(r) = &self.run {
+            s.push_str(&format!(
+                "run: {}\n$ {}\n--- stdout ---\n{}",
+                r.outcome.summary(),
+                r.command,
+                r.stdout
+            ));
+            if !r.stderr.trim().is_empty() {
+                s.push_str("--- stderr ---\n");
+                s.push_str(&r.stderr);
+            }
+        }
+        s
+    }
+}

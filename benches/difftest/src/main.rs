@@ -1,0 +1,154 @@
+//! `difftest`: run a differential campaign (default), or print the program of one seed.
+//! The entry point is `scripts/difftest.sh`; see the library docs for the design.
+
+use anyhow::{bail, Result};
+use clap::{Args, Parser, Subcommand};
+use difftest::build::Limits;
+use difftest::campaign::{self, Config};
+use harness::toolchain::{installed_rustup_toolchains, resolve_all, FORK_TOOLCHAIN};
+use harness::Toolchain;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(about = "Generated async programs must behave identically under every toolchain")]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Print the generated program for a seed.
+    Gen {
+        #[arg(long)]
+        seed: u64,
+    },
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Number of seeds.
+    #[arg(long, default_value_t = 20)]
+    seeds: u64,
+    /// First seed.
+    #[arg(long, default_value_t = 0)]
+    start: u64,
+    /// Toolchains (rustup names or paths to rustc); the first is the reference. Repeat the flag.
+    /// Default: stable vs nightly if installed, else stable vs stable; plus async-fork if linked.
+    #[arg(long = "toolchain")]
+    toolchains: Vec<String>,
+    /// Opt levels, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "0,3")]
+    opt: Vec<u8>,
+    /// Output folder: summary files and failures/.
+    #[arg(long, default_value = "results/difftest")]
+    out: PathBuf,
+    /// Summary file name (without extension); default derived from toolchains and seeds.
+    #[arg(long)]
+    name: Option<String>,
+    /// Seeds built in parallel (the machine is shared: default 1).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
+    /// Reducer test budget per difference; 0 disables reduction.
+    #[arg(long, default_value_t = 300)]
+    reduce_budget: usize,
+    #[arg(long, default_value_t = 120)]
+    compile_timeout: u64,
+    #[arg(long, default_value_t = 10)]
+    run_timeout: u64,
+}
+
+fn default_toolchains() -> Vec<String> {
+    let installed = installed_rustup_toolchains();
+    let mut set = vec!["stable".to_string()];
+    if installed.iter().any(|n| n == "nightly") {
+        set.push("nightly".into());
+    }
+    if installed.iter().any(|n| n == FORK_TOOLCHAIN) {
+        set.push(FORK_TOOLCHAIN.into());
+    }
+    if set.len() == 1 {
+        set.push("stable".into());
+    }
+    set
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if let Some(Cmd::Gen { seed }) = cli.cmd {
+        print!("{}", difftest::source_for_seed(seed));
+        return Ok(());
+    }
+    let a = cli.run;
+    let mut names = if a.toolchains.is_empty() {
+        default_toolchains()
+    } else {
+        a.toolchains.clone()
+    };
+    if names.len() == 1 {
+        // One toolchain against itself: checks the harness and the programs' determinism.
+        names.push(names[0].clone());
+    }
+    let specs: Vec<Toolchain> = names.iter().map(|n| Toolchain::parse(n)).collect();
+    let (toolchains, unavailable) = resolve_all(&specs);
+    for u in &unavailable {
+        eprintln!("skipping: {u}");
+    }
+    if toolchains.len() < 2 {
+        bail!("fewer than two usable toolchains among {names:?}");
+    }
+    let cfg = Config {
+        start: a.start,
+        seeds: a.seeds,
+        toolchains,
+        opts: a.opt.clone(),
+        out: a.out.clone(),
+        limits: Limits {
+            compile: Duration::from_secs(a.compile_timeout),
+            run: Duration::from_secs(a.run_timeout),
+        },
+        jobs: a.jobs,
+        reduce_budget: a.reduce_budget,
+    };
+    let labels = campaign::labels(&cfg.toolchains);
+    eprintln!(
+        "difftest: seeds {}..{}, opt {:?}, {} (reference {})",
+        a.start,
+        a.start + a.seeds,
+        a.opt,
+        labels.join(" / "),
+        labels[0]
+    );
+    let outcome = campaign::run(&cfg)?;
+    let name = a.name.clone().unwrap_or_else(|| {
+        let l: Vec<String> = labels.iter().map(|l| l.replace('#', "-")).collect();
+        format!("{}-seeds-{}-{}", l.join("-vs-"), a.start, a.start + a.seeds)
+    });
+    let (json, md) = difftest::report::write(
+        &cfg,
+        &name,
+        harness::envelope::command_line(),
+        unavailable,
+        &outcome.totals,
+        &outcome.failures,
+    )?;
+    let t = &outcome.totals;
+    eprintln!(
+        "difftest: {} seeds, {} comparisons, {} identical, {} differences, {:.0}s (summary: {}, {})",
+        t.seeds_run,
+        t.comparisons,
+        t.identical,
+        outcome.failures.len(),
+        t.elapsed_secs,
+        json.display(),
+        md.display()
+    );
+    if !outcome.failures.is_empty() {
+        std::process::exit(1);
+    }
+    Ok(())
+}

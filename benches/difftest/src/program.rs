@@ -1,0 +1,259 @@
+//! The generated program as data: async fns whose bodies are trees of statements.
+//!
+//! The shape is chosen for reduction, not only for generation. Every statement is a
+//! self-contained block: it declares its own locals and talks to the rest of the function only
+//! through the function's accumulator `acc` and the function's parameter bindings. So removing
+//! any statement, or any function together with the statements that call it, still leaves a
+//! program that compiles (the reducer re-checks anyway). Every statement carries an `id` that is
+//! unique in the program and survives reduction, so a reduced program can be described by the
+//! ids it kept, and drop-log tags stay the same in the original and the reduced program.
+
+/// Payload sizes in bytes. 1024 is issue 5's `Big`; 1 and 16 are the sizes where a layout bug
+/// would overlap a value with the state tag or a neighbour.
+pub const SIZES: [usize; 5] = [1, 16, 64, 256, 1024];
+
+/// The value types of generated programs (their definitions are in the runtime prelude).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `D<N>`: N bytes, not `Copy`, logs its tag and checksum when dropped.
+    Droppy(usize),
+    /// `C<N>`: N bytes, `Copy`, no drop glue.
+    Plain(usize),
+    U32,
+}
+
+impl Ty {
+    pub fn is_copy(self) -> bool {
+        !matches!(self, Ty::Droppy(_))
+    }
+}
+
+/// How an async fn takes one parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// `mut p0: T`
+    Value(Ty),
+    /// `p0: &T`
+    Ref(Ty),
+    /// `(mut p0a, mut p0b): (T, U)`: a pattern, so the argument is destructured in the body.
+    Tuple(Ty, Ty),
+    /// `W(mut p0): W<T>`: a tuple-struct pattern.
+    Wrap(Ty),
+}
+
+/// The return type of an async fn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ret {
+    /// `-> u64`
+    Plain,
+    /// `-> Result<u64, u32>`, so callers can use `?`.
+    Fallible,
+}
+
+/// One argument expression at a call site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// A fresh value, e.g. `D::<16>::new(42)`.
+    New(Ty, u32),
+    /// A reference to a fresh temporary, `&D::<16>::new(42)`: lives until the end of the statement,
+    /// that is across the await of the call.
+    RefNew(Ty, u32),
+    /// A binding moved, copied, or (if it is a reference) passed on.
+    Name(String),
+    /// `&binding`
+    RefName(String),
+    /// `*binding`: a copy out of a reference binding.
+    Deref(String),
+    Tuple(Box<Arg>, Box<Arg>),
+    Wrap(Box<Arg>),
+}
+
+/// How the result of a call is consumed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallMode {
+    /// `f(..).await` of a plain fn.
+    Await,
+    /// `f(..).await?` inside a fallible fn.
+    Try,
+    /// `match f(..).await { Ok(v) => .., Err(e) => .. }`
+    Match,
+}
+
+/// A callee with its arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub callee: usize,
+    pub args: Vec<Arg>,
+}
+
+/// A statement of an async fn or async block body. See `render` for the code of each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stmt {
+    /// A local live across `awaits` yields, mutated and read afterwards (and a binding read too).
+    Live {
+        id: u32,
+        ty: Ty,
+        awaits: u8,
+        read: Option<String>,
+    },
+    /// A shared borrow of a local held across the awaits.
+    Borrow { id: u32, ty: Ty, awaits: u8 },
+    /// A raw pointer to a local, written and read after the awaits.
+    RawLocal { id: u32, ty: Ty, awaits: u8 },
+    /// A raw pointer to a binding (an argument), read (and written if owned) after the awaits.
+    RawBinding {
+        id: u32,
+        name: String,
+        owned: bool,
+        awaits: u8,
+    },
+    /// Read (and bump, if owned) a binding.
+    Touch { id: u32, name: String, owned: bool },
+    /// Await a call.
+    Call { id: u32, call: Call, mode: CallMode },
+    /// A fresh value moved into an `async move` block that is awaited.
+    MoveInto { id: u32, ty: Ty, awaits: u8 },
+    /// An async block (`async move` or by-reference) with fresh locals, awaited in place.
+    Block {
+        id: u32,
+        is_move: bool,
+        fresh: Vec<Ty>,
+        body: Vec<Stmt>,
+    },
+    /// `for i in 0..n { body }`
+    Loop { id: u32, n: u8, body: Vec<Stmt> },
+    /// Hold a value across an await, then maybe return early.
+    EarlyReturn { id: u32, m: u8, r: u8, hold: Ty, ret: Ret },
+    /// `Err(code)?` on a condition; only in fallible fns.
+    Fail { id: u32, m: u8, r: u8, code: u32 },
+    /// Hold a value, then maybe panic.
+    PanicIf { id: u32, m: u8, r: u8, hold: Ty },
+    /// Create a future, poll it `polls` times with a private waker, then drop it.
+    DropEarly { id: u32, call: Call, polls: u8 },
+    /// Poll two futures alternately until one finishes; drop the other.
+    Select { id: u32, a: Call, b: Call },
+    /// Run a future to completion inside `catch_unwind`.
+    CatchPanic { id: u32, call: Call },
+}
+
+impl Stmt {
+    pub fn id(&self) -> u32 {
+        match self {
+            Stmt::Live { id, .. }
+            | Stmt::Borrow { id, .. }
+            | Stmt::RawLocal { id, .. }
+            | Stmt::RawBinding { id, .. }
+            | Stmt::Touch { id, .. }
+            | Stmt::Call { id, .. }
+            | Stmt::MoveInto { id, .. }
+            | Stmt::Block { id, .. }
+            | Stmt::Loop { id, .. }
+            | Stmt::EarlyReturn { id, .. }
+            | Stmt::Fail { id, .. }
+            | Stmt::PanicIf { id, .. }
+            | Stmt::DropEarly { id, .. }
+            | Stmt::Select { id, .. }
+            | Stmt::CatchPanic { id, .. } => *id,
+        }
+    }
+
+    /// The fns this statement (not its nested statements) calls.
+    pub fn callees(&self) -> Vec<usize> {
+        match self {
+            Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => vec![call.callee],
+            Stmt::Select { a, b, .. } => vec![a.callee, b.callee],
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn body(&self) -> Option<&Vec<Stmt>> {
+        match self {
+            Stmt::Block { body, .. } | Stmt::Loop { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    pub fn body_mut(&mut self) -> Option<&mut Vec<Stmt>> {
+        match self {
+            Stmt::Block { body, .. } | Stmt::Loop { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// One `async fn f{index}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsyncFn {
+    /// The fn is named `f{index}`; indices survive reduction. Calls only go to higher indices,
+    /// so the call graph is a DAG and every program terminates.
+    pub index: usize,
+    pub params: Vec<Param>,
+    pub ret: Ret,
+    pub body: Vec<Stmt>,
+}
+
+/// A whole generated program. `fns[0]` is `f0`, the root, run by `block_on` from `main`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    pub seed: u64,
+    pub fns: Vec<AsyncFn>,
+}
+
+impl Program {
+    /// Statement ids in pre-order (outer before nested), the order the reducer tries them.
+    pub fn stmt_ids(&self) -> Vec<u32> {
+        fn walk(body: &[Stmt], out: &mut Vec<u32>) {
+            for s in body {
+                out.push(s.id());
+                if let Some(b) = s.body() {
+                    walk(b, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for f in &self.fns {
+            walk(&f.body, &mut out);
+        }
+        out
+    }
+
+    /// Number of statements, nested ones included: the size measure of reduction.
+    pub fn stmt_count(&self) -> usize {
+        self.stmt_ids().len()
+    }
+
+    /// The program without the statements whose ids are in `ids` (and what they contain).
+    pub fn without_stmts(&self, ids: &[u32]) -> Program {
+        fn filter(body: &mut Vec<Stmt>, ids: &[u32]) {
+            body.retain(|s| !ids.contains(&s.id()));
+            for s in body.iter_mut() {
+                if let Some(b) = s.body_mut() {
+                    filter(b, ids);
+                }
+            }
+        }
+        let mut p = self.clone();
+        for f in &mut p.fns {
+            filter(&mut f.body, ids);
+        }
+        p
+    }
+
+    /// The program without fn `index` and every statement that calls it.
+    pub fn without_fn(&self, index: usize) -> Program {
+        fn filter(body: &mut Vec<Stmt>, index: usize) {
+            body.retain(|s| !s.callees().contains(&index));
+            for s in body.iter_mut() {
+                if let Some(b) = s.body_mut() {
+                    filter(b, index);
+                }
+            }
+        }
+        let mut p = self.clone();
+        p.fns.retain(|f| f.index != index);
+        for f in &mut p.fns {
+            filter(&mut f.body, index);
+        }
+        p
+    }
+}

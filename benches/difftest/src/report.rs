@@ -1,0 +1,130 @@
+//! The campaign summary: JSON (harness envelope first, so the numbers can be reproduced) and a
+//! Markdown note for humans, both under the output folder.
+
+use crate::campaign::{Config, Failure, Totals};
+use anyhow::Result;
+use harness::envelope::Envelope;
+use harness::toolchain::ToolchainError;
+use serde::Serialize;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+pub const SCHEMA: &str = "difftest/1";
+
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub seed_start: u64,
+    pub seeds: u64,
+    pub opts: &'a [u8],
+    /// `reference vs other` for each compared pair.
+    pub pairs: Vec<String>,
+    pub totals: &'a Totals,
+    pub differences: &'a [Failure],
+}
+
+/// Write `<out>/<name>.json` and `<out>/<name>.md`; returns their paths.
+pub fn write(
+    cfg: &Config,
+    name: &str,
+    command: String,
+    unavailable: Vec<ToolchainError>,
+    totals: &Totals,
+    failures: &[Failure],
+) -> Result<(PathBuf, PathBuf)> {
+    let labels = crate::campaign::labels(&cfg.toolchains);
+    let pairs: Vec<String> = labels[1..].iter().map(|b| format!("{} vs {b}", labels[0])).collect();
+    let summary = Summary {
+        envelope: Envelope::new(SCHEMA, command, cfg.toolchains.clone(), unavailable),
+        seed_start: cfg.start,
+        seeds: cfg.seeds,
+        opts: &cfg.opts,
+        pairs: pairs.clone(),
+        totals,
+        differences: failures,
+    };
+    std::fs::create_dir_all(&cfg.out)?;
+    let json = cfg.out.join(format!("{name}.json"));
+    std::fs::write(&json, serde_json::to_string_pretty(&summary)? + "\n")?;
+    let md = cfg.out.join(format!("{name}.md"));
+    std::fs::write(&md, markdown(&summary, cfg))?;
+    Ok((json, md))
+}
+
+fn markdown(s: &Summary, cfg: &Config) -> String {
+    let t = s.totals;
+    let mut m = String::new();
+    writeln!(m, "# difftest: {}\n", s.pairs.join(", ")).unwrap();
+    writeln!(m, "- command: `{}`", s.envelope.command).unwrap();
+    writeln!(
+        m,
+        "- date: {}, machine: {} ({} cores)",
+        s.envelope.date, s.envelope.machine.cpu_model, s.envelope.machine.cores
+    )
+    .unwrap();
+    for tc in &cfg.toolchains {
+        writeln!(m, "- toolchain `{}`: {}", tc.name, tc.describe()).unwrap();
+    }
+    for u in &s.envelope.unavailable_toolchains {
+        writeln!(m, "- unavailable: {u}").unwrap();
+    }
+    writeln!(
+        m,
+        "- seeds {}..{} ({} run), opt levels {:?}",
+        s.seed_start,
+        s.seed_start + s.seeds,
+        t.seeds_run,
+        s.opts
+    )
+    .unwrap();
+    writeln!(m, "\n| | |\n|---|---|").unwrap();
+    writeln!(m, "| programs compared (seed x opt x pair) | {} |", t.comparisons).unwrap();
+    writeln!(m, "| identical | {} |", t.identical).unwrap();
+    writeln!(m, "| differences | {} |", s.differences.len()).unwrap();
+    writeln!(m, "| builds | {} |", t.builds).unwrap();
+    writeln!(m, "| statements generated | {} |", t.statements_generated).unwrap();
+    writeln!(m, "| wall time | {:.0} s |", t.elapsed_secs).unwrap();
+    writeln!(
+        m,
+        "| of which compiling / running | {:.0} s / {:.1} s |",
+        t.compile_secs, t.run_secs
+    )
+    .unwrap();
+    if !t.future_bytes.is_empty() {
+        writeln!(m, "\nSum of all printed future sizes (not compared):\n").unwrap();
+        for (k, v) in &t.future_bytes {
+            writeln!(m, "- {k}: {v} bytes").unwrap();
+        }
+    }
+    if !s.differences.is_empty() {
+        writeln!(m, "\n## Differences\n").unwrap();
+        writeln!(
+            m,
+            "| seed | opt | pair | kind | detail | reduced | folder |\n|---|---|---|---|---|---|---|"
+        )
+        .unwrap();
+        for f in s.differences {
+            let red = f
+                .reduction
+                .as_ref()
+                .map(|r| format!("{} -> {} stmts", r.stmts_before, r.stmts_after))
+                .unwrap_or_else(|| "-".into());
+            writeln!(
+                m,
+                "| {} | {} | {} vs {} | {:?} ({}) | {} | {} | `{}` |",
+                f.seed,
+                f.opt,
+                f.a,
+                f.b,
+                f.difference.kind,
+                f.difference.side,
+                f.difference.detail.replace('|', "\\|"),
+                red,
+                f.dir.display()
+            )
+            .unwrap();
+        }
+    }
+    m
+}

@@ -1,0 +1,152 @@
+//! The driver end to end, through the binary `scripts/difftest.sh` runs: stable against itself
+//! finds nothing, and a planted miscompile (a fake toolchain) is caught, saved and reduced.
+
+mod common;
+
+use difftest::build::{build_and_run, Limits};
+use difftest::compare::{compare, DiffKind};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn difftest(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_difftest"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+fn summary(out: &Path) -> Value {
+    let json = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .expect("a summary JSON");
+    serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap()
+}
+
+#[test]
+fn stable_against_itself_finds_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let (code, log) = difftest(&[
+        "--toolchain",
+        "stable",
+        "--seeds",
+        "3",
+        "--start",
+        "10",
+        "--opt",
+        "0,3",
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, 0, "{log}");
+    let s = summary(out.path());
+    assert_eq!(s["schema"], "difftest/1");
+    assert_eq!(s["totals"]["comparisons"], 6, "{s:#}");
+    assert_eq!(s["totals"]["identical"], 6, "{s:#}");
+    assert_eq!(s["differences"].as_array().unwrap().len(), 0);
+    assert!(log.contains("[   3/3]"), "progress lines missing:\n{log}");
+}
+
+/// The statement the fake toolchain alters: the first read of a statement's local into `acc`.
+const PLANTED: &str = "acc = mix(acc, v.val());";
+
+/// A fake toolchain: the real stable rustc, but the first `PLANTED` statement of the program it
+/// compiles gets `acc ^ 1` instead of `acc`, as a miscompile of one statement would.
+fn fake_toolchain(dir: &Path) -> std::path::PathBuf {
+    let real = common::stable().rustc;
+    let script = dir.join("rustc-planted");
+    let body = format!(
+        "#!/usr/bin/env bash\nset -e\nargs=()\nfor a in \"$@\"; do\n  if [[ \"$a\" == *.rs ]]; then\n    \
+         p=\"$(dirname \"$a\")/planted_$(basename \"$a\")\"\n    sed '0,/{pat}/s//acc = mix(acc ^ 1, v.val());/' \"$a\" > \"$p\"\n    \
+         args+=(\"$p\")\n  else\n    args+=(\"$a\")\n  fi\ndone\nexec {real} \"${{args[@]}}\"\n",
+        pat = regex_escape(PLANTED),
+        real = real.display()
+    );
+    std::fs::write(&script, body).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    script
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if ".*[]^$/\\".contains(c) {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn planted_difference_is_caught_and_reduced() {
+    // A seed whose root fn runs the planted statement before anything can end it early.
+    let seed = 7;
+    let source = difftest::source_for_seed(seed);
+    assert!(
+        source.contains(PLANTED),
+        "seed {seed} no longer contains the planted statement"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let fake = fake_toolchain(tmp.path());
+    let out = tmp.path().join("out");
+    let (code, log) = difftest(&[
+        "--toolchain",
+        "stable",
+        "--toolchain",
+        fake.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "--start",
+        &seed.to_string(),
+        "--opt",
+        "0",
+        "--reduce-budget",
+        "80",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "the driver must fail on a difference:\n{log}");
+    let s = summary(&out);
+    let diffs = s["differences"].as_array().unwrap();
+    assert_eq!(diffs.len(), 1, "{s:#}");
+    assert_eq!(diffs[0]["difference"]["kind"], "transcript");
+    let red = &diffs[0]["reduction"];
+    assert!(
+        red["stmts_after"].as_u64().unwrap() < red["stmts_before"].as_u64().unwrap(),
+        "{red}"
+    );
+
+    // The reproducer folder is complete, and its reduced program is smaller and still differs.
+    let dir = Path::new(diffs[0]["dir"].as_str().unwrap());
+    for f in ["README.md", "source.rs", "a.txt", "b.txt", "reduced.rs"] {
+        assert!(dir.join(f).is_file(), "{f} missing in {}", dir.display());
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("source.rs")).unwrap(), source);
+    let reduced = std::fs::read_to_string(dir.join("reduced.rs")).unwrap();
+    assert!(
+        reduced.len() < source.len(),
+        "reduced {} bytes vs {}",
+        reduced.len(),
+        source.len()
+    );
+    let check = tempfile::tempdir().unwrap();
+    let src = check.path().join("reduced.rs");
+    std::fs::write(&src, &reduced).unwrap();
+    let fake_tc = harness::Toolchain::parse(fake.to_str().unwrap()).resolve().unwrap();
+    let a = build_and_run(&common::stable(), &src, check.path(), "a", 0, Limits::default());
+    let b = build_and_run(&fake_tc, &src, check.path(), "b", 0, Limits::default());
+    let d = compare(&a, &b).expect("the reduced program must still differ");
+    assert_eq!(d.kind, DiffKind::Transcript, "{d:?}");
+}

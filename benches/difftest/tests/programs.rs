@@ -1,0 +1,64 @@
+//! Generated programs compile and run on stable at opt 0 and 3, print a complete transcript,
+//! and print the same transcript twice (they are deterministic, else every comparison is noise).
+
+mod common;
+
+use difftest::build::{build_and_run, Limits};
+use difftest::compare::{compare, sizes, transcript};
+use difftest::prelude::TRANSCRIPT_MARKER;
+
+const SEEDS: [u64; 5] = [0, 1, 2, 3, 4];
+
+#[test]
+fn fixed_seeds_build_and_run_on_stable() {
+    let tc = common::stable();
+    let dir = tempfile::tempdir().unwrap();
+    for seed in SEEDS {
+        let src = dir.path().join(format!("s{seed}.rs"));
+        std::fs::write(&src, difftest::source_for_seed(seed)).unwrap();
+        for opt in [0, 3] {
+            let b = build_and_run(
+                &tc,
+                &src,
+                dir.path(),
+                &format!("s{seed}-O{opt}"),
+                opt,
+                Limits::default(),
+            );
+            assert!(
+                b.compile.is_success(),
+                "seed {seed} O{opt}: {}\n{}",
+                b.compile.summary(),
+                b.compile_stderr
+            );
+            let run = b.run.as_ref().unwrap();
+            assert!(
+                run.outcome.is_success(),
+                "seed {seed} O{opt}: {}",
+                run.outcome.summary()
+            );
+            let t = transcript(&run.stdout);
+            assert!(t.starts_with(TRANSCRIPT_MARKER), "seed {seed}: {t}");
+            assert!(
+                t.contains("\npolls = ") && t.contains("\nwakes = "),
+                "seed {seed}: incomplete\n{t}"
+            );
+            let program = difftest::generate(seed);
+            assert_eq!(
+                sizes(&run.stdout).len(),
+                program.fns.len(),
+                "seed {seed}: sizes section"
+            );
+            // The same binary, run again, says the same thing.
+            let again = build_and_run(
+                &tc,
+                &src,
+                dir.path(),
+                &format!("s{seed}-O{opt}-again"),
+                opt,
+                Limits::default(),
+            );
+            assert_eq!(compare(&b, &again), None, "seed {seed} O{opt} is not deterministic");
+        }
+    }
+}
