@@ -75,7 +75,13 @@ fn main() -> anyhow::Result<()> {
         .and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(str::to_string))
         .unwrap_or_else(|| format!("{} (not runnable)", cli.qemu.display()));
     let report = Report {
-        envelope: Envelope::new(SCHEMA, command_line(), toolchains, unavailable),
+        // scripts/firmware.sh names itself, the command a reader should rerun.
+        envelope: Envelope::new(
+            SCHEMA,
+            std::env::var("FIRMWARE_COMMAND").unwrap_or_else(|_| command_line()),
+            toolchains,
+            unavailable,
+        ),
         method: Method {
             target: harness::target::CORTEX_M4F.into(),
             qemu: format!(
@@ -99,10 +105,11 @@ fn main() -> anyhow::Result<()> {
         results,
     };
     std::fs::create_dir_all(&cli.out_dir).with_context(|| format!("creating {}", cli.out_dir.display()))?;
-    let json = cli.out_dir.join("firmware.json");
+    let out_dir = cli.out_dir.canonicalize()?;
+    let json = out_dir.join("firmware.json");
     std::fs::write(&json, serde_json::to_string_pretty(&report)? + "\n")?;
     let md = report.markdown();
-    std::fs::write(cli.out_dir.join("firmware.md"), &md)?;
+    std::fs::write(out_dir.join("firmware.md"), &md)?;
     println!("{md}");
     eprintln!("firmware: wrote {} and firmware.md", json.display());
     if !report.passed() {

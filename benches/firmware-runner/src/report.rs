@@ -1,6 +1,6 @@
 //! The results file (`firmware.json`, starting with the harness envelope) and its Markdown table.
 
-use crate::run::ToolchainResult;
+use crate::run::{FlavourResult, ToolchainResult};
 use harness::envelope::Envelope;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -31,6 +31,31 @@ impl Report {
         self.results.iter().all(|t| t.flavours.iter().all(|f| f.passed()))
     }
 
+    /// Every (toolchain, flavour) that was measured, in order.
+    fn measured(&self) -> impl Iterator<Item = (&ToolchainResult, &FlavourResult)> {
+        self.results.iter().flat_map(|t| t.flavours.iter().map(move |f| (t, f)))
+    }
+
+    /// Future names in table order: the tasks, then the layers below, then anything new.
+    fn future_subjects(&self) -> Vec<String> {
+        const ORDER: [&str; 7] = [
+            "temperature_task",
+            "humidity_task",
+            "heartbeat_task",
+            "mutex_lock",
+            "i2c_write_read",
+            "tmp102_read",
+            "hdc1080_read",
+        ];
+        let mut all: Vec<String> = self
+            .measured()
+            .flat_map(|(_, f)| f.future_bytes.keys().cloned())
+            .collect();
+        all.sort_by_key(|k| (ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()), k.clone()));
+        all.dedup();
+        all
+    }
+
     pub fn markdown(&self) -> String {
         let mut md = String::new();
         let e = &self.envelope;
@@ -51,56 +76,63 @@ impl Report {
         );
         let _ = writeln!(
             md,
-            "Future sizes are `size_of` of each task's future (bytes of RAM per task; in the static flavour \
-             that is exactly each task's static slot). Sections in bytes; flash = vector table + .text + \
-             .rodata + .data, RAM = .data + .bss (the heap flavour's .bss includes its 4 KiB heap).\n"
+            "## RAM: `size_of` of futures (bytes)\n\nEach task's future is the RAM that task needs (in the static \
+             flavour it is exactly the task's static slot); the others are the futures of the layers below \
+             (mutex, I2C transfer, sensor drivers). Reported by the firmware itself.\n"
+        );
+        let subjects = self.future_subjects();
+        let _ = writeln!(md, "| toolchain | flavour | {} |", subjects.join(" | "));
+        let _ = writeln!(md, "|---|---|{}", "---:|".repeat(subjects.len()));
+        for (t, f) in self.measured() {
+            let sizes: Vec<String> = subjects
+                .iter()
+                .map(|k| f.future_bytes.get(k).map_or_else(|| "-".into(), u64::to_string))
+                .collect();
+            let _ = writeln!(md, "| {} | {} | {} |", t.toolchain, f.flavour, sizes.join(" | "));
+        }
+        let _ = writeln!(
+            md,
+            "\n## Image and run\n\nSections in bytes; flash = vector table + .text + .rodata + .data, RAM = .data + \
+             .bss (static RAM; the heap flavour's .bss includes its 4 KiB heap, `heap used` is what the three \
+             boxed tasks take of it).\n"
         );
         let _ = writeln!(
             md,
-            "| toolchain | flavour | transcript | temperature fut | humidity fut | heartbeat fut | mutex lock fut | heap used | .text | .rodata | .data | .bss | flash | RAM | panic sites | instructions |"
+            "| toolchain | flavour | transcript | .text | .rodata | .data | .bss | flash | RAM | heap used | panic sites | instructions |"
         );
-        let _ = writeln!(
-            md,
-            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-        );
+        let _ = writeln!(md, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for t in &self.results {
             if let Some(reason) = &t.skipped {
-                let _ = writeln!(md, "| {} | | skipped: {reason} |{}", t.toolchain, " |".repeat(13));
-                continue;
+                let _ = writeln!(md, "| {} | | skipped: {reason} |{}", t.toolchain, " |".repeat(9));
             }
-            for f in &t.flavours {
-                let status = if let Some(err) = &f.build_error {
-                    format!("build failed: {}", err.lines().next().unwrap_or(""))
-                } else if f.transcript_matches {
-                    "match".to_string()
-                } else {
-                    let end = f.run.as_ref().map(|r| r.summary()).unwrap_or_default();
-                    format!("MISMATCH ({end}; {})", f.transcript_difference.as_deref().unwrap_or(""))
-                };
-                let fut = |k: &str| f.future_bytes.get(k).map(u64::to_string).unwrap_or_else(|| "-".into());
-                let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-                let s = f.sections.as_ref();
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    t.toolchain,
-                    f.flavour,
-                    status.replace('|', "\\|"),
-                    fut("temperature_task"),
-                    fut("humidity_task"),
-                    fut("heartbeat_task"),
-                    fut("mutex_lock"),
-                    opt(f.heap_used_bytes),
-                    opt(s.map(|s| s.text)),
-                    opt(s.map(|s| s.rodata)),
-                    opt(s.map(|s| s.data)),
-                    opt(s.map(|s| s.bss)),
-                    opt(s.map(|s| s.flash())),
-                    opt(s.map(|s| s.ram())),
-                    opt(f.panic_sites.as_ref().map(|p| p.total)),
-                    opt(f.instructions),
-                );
-            }
+        }
+        for (t, f) in self.measured() {
+            let status = if let Some(err) = &f.build_error {
+                format!("build failed: {}", err.lines().next().unwrap_or(""))
+            } else if f.transcript_matches {
+                "match".to_string()
+            } else {
+                let end = f.run.as_ref().map(|r| r.summary()).unwrap_or_default();
+                format!("MISMATCH ({end}; {})", f.transcript_difference.as_deref().unwrap_or(""))
+            };
+            let opt = |v: Option<u64>| v.map_or_else(|| "-".into(), |v| v.to_string());
+            let s = f.sections.as_ref();
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                t.toolchain,
+                f.flavour,
+                status.replace('|', "\\|"),
+                opt(s.map(|s| s.text)),
+                opt(s.map(|s| s.rodata)),
+                opt(s.map(|s| s.data)),
+                opt(s.map(|s| s.bss)),
+                opt(s.map(|s| s.flash())),
+                opt(s.map(|s| s.ram())),
+                opt(f.heap_used_bytes),
+                opt(f.panic_sites.as_ref().map(|p| p.total)),
+                opt(f.instructions),
+            );
         }
         let _ = writeln!(md, "\nToolchains:\n");
         for t in &self.envelope.toolchains {

@@ -66,6 +66,29 @@ fn future_bytes<F: Fn() -> Fut, Fut>(_: &F) -> usize {
     size_of::<Fut>()
 }
 
+/// `size_of` the futures of the async HAL layers, measured on futures created and dropped unpolled
+/// (an unpolled future has done nothing yet).
+fn report_driver_future_sizes() {
+    let mut bus = i2c::I2cBus::new();
+    metric!(
+        "future_bytes",
+        "i2c_write_read",
+        core::mem::size_of_val(&bus.write_read(0, &[], &mut []))
+    );
+    let tmp102 = drivers::tmp102::Tmp102::new(&tasks::BUS);
+    metric!(
+        "future_bytes",
+        "tmp102_read",
+        core::mem::size_of_val(&tmp102.read_millicelsius())
+    );
+    let hdc1080 = drivers::hdc1080::Hdc1080::new(&tasks::BUS);
+    metric!(
+        "future_bytes",
+        "hdc1080_read",
+        core::mem::size_of_val(&hdc1080.read_permille())
+    );
+}
+
 #[cortex_m_rt::entry]
 fn main() -> ! {
     println!("firmware: async sensors on mps2-an386, {FLAVOUR} executor");
@@ -77,6 +100,7 @@ fn main() -> ! {
         "mutex_lock",
         size_of::<mutex::Lock<'static, i2c::I2cBus>>()
     );
+    report_driver_future_sizes();
 
     #[cfg(feature = "heap")]
     executor::init_heap();
