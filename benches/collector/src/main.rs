@@ -1,0 +1,305 @@
+//! `bench`: the command behind `./scripts/bench.sh`. See benches/README.md.
+//!
+//! The same binary is cargo's `RUSTC_WRAPPER` during capture (see `execute::wrapper`); that mode
+//! is chosen by an environment variable before any argument parsing.
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use collector::benchmark::plan::Selection;
+use collector::benchmark::{workload, Profile, Scenario};
+use collector::execute::metric::MetricChoice;
+use collector::execute::wrapper;
+use collector::report::{self, fit, summary};
+use collector::results::{self, RunState};
+use collector::{repo_root, run, runtime, toolchains};
+use harness::Toolchain;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "bench", about = "Compile-time benchmarks of async code across toolchains")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Measure toolchains x workloads x profiles x scenarios and write results/<run-id>/.
+    Run(RunArgs),
+    /// Print the changes between two runs (directories or results.json files).
+    Compare { a: PathBuf, b: PathBuf },
+    /// Redraw summary.md and the graphs of a run from its results.json.
+    Report { run: PathBuf },
+    /// Write generated workloads (e.g. gen-tree-d4-f2, family:chain) into a directory.
+    Generate {
+        names: Vec<String>,
+        #[arg(long, default_value = "generated-workloads")]
+        out: PathBuf,
+    },
+    /// List the workloads and the generated families.
+    List,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Toolchain (rustup name or path to rustc); repeat. Default: stable, plus nightly and async-fork if installed.
+    #[arg(long = "toolchain", short = 't')]
+    toolchains: Vec<String>,
+    /// The released-version sweep (installs missing toolchains with rustup); adds to --toolchain.
+    #[arg(long)]
+    history: bool,
+    /// Workload folder name, generated spec (gen-chain-16) or family sweep (family:tree); repeat.
+    /// Default: every folder in benches/workloads plus family:tree.
+    #[arg(long = "workload", short = 'w')]
+    workloads: Vec<String>,
+    /// Profiles for hand-written workloads; repeat. Default: all (check, debug, opt).
+    #[arg(long = "profile", short = 'p', value_enum)]
+    profiles: Vec<Profile>,
+    /// Scenarios for hand-written workloads; repeat. Default: all.
+    #[arg(long = "scenario", short = 's', value_enum)]
+    scenarios: Vec<Scenario>,
+    /// Profiles for generated (scaling) workloads, which run the `full` scenario only.
+    #[arg(long = "sweep-profile", value_enum)]
+    sweep_profiles: Vec<Profile>,
+    /// Where instruction counts come from.
+    #[arg(long, value_enum, default_value = "auto")]
+    metric: MetricChoice,
+    /// Native (timed) runs per case. Default 3, or 1 with --history.
+    #[arg(long)]
+    reps: Option<usize>,
+    /// Callgrind runs per case (counts are deterministic; 1 is enough, 2 shows the noise).
+    #[arg(long, default_value_t = 1)]
+    instr_reps: usize,
+    /// Toolchain that ratios are relative to. Default: the first usable toolchain.
+    #[arg(long)]
+    baseline: Option<String>,
+    /// Output directory. Default: results/<run-id>.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Name of the run (default: UTC date and time).
+    #[arg(long)]
+    run_id: Option<String>,
+    /// Where workload folders are found.
+    #[arg(long)]
+    workloads_dir: Option<PathBuf>,
+    /// Scratch directory for builds. Default: target/bench-work/<run-id>.
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+    /// Parallel callgrind runs (time runs are always serial). Default: number of CPUs.
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Timeout of every process, in seconds.
+    #[arg(long, default_value_t = 900)]
+    timeout: u64,
+    /// Skip -Zself-profile on toolchains that accept -Z.
+    #[arg(long)]
+    no_self_profile: bool,
+    /// Also run the criterion runtime bench for each toolchain and fold it into the report.
+    #[arg(long)]
+    runtime: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+fn main() {
+    if wrapper::is_wrapper_invocation() {
+        wrapper::main();
+    }
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => run_cmd(args),
+        Command::Compare { a, b } => (|| {
+            let ra = results::load(&a)?;
+            let rb = results::load(&b)?;
+            print!(
+                "{}",
+                report::compare::render(&a.display().to_string(), &b.display().to_string(), &ra, &rb)
+            );
+            Ok(0)
+        })(),
+        Command::Report { run } => (|| {
+            let data = results::load(&run)?;
+            let dir = if run.is_dir() {
+                run.clone()
+            } else {
+                run.parent().map(PathBuf::from).unwrap_or_default()
+            };
+            let graphs = report::write_all(&data, &dir)?;
+            println!("wrote {} and {} graphs", dir.join("summary.md").display(), graphs.len());
+            Ok(0)
+        })(),
+        Command::Generate { names, out } => (|| {
+            for w in workload::resolve(&names, &repo_root().join("benches/workloads"))? {
+                let Some(spec) = w.spec() else {
+                    anyhow::bail!("`{}` is a hand-written workload, not a generated one", w.name)
+                };
+                spec.write(&out.join(&w.name))?;
+                println!("{}", out.join(&w.name).display());
+            }
+            Ok(0)
+        })(),
+        Command::List => (|| {
+            for w in workload::discover(&repo_root().join("benches/workloads"))? {
+                println!(
+                    "{:<28} {:<10} {}",
+                    w.name,
+                    w.config.category,
+                    w.target().map(|t| t.to_string()).unwrap_or("host".into())
+                );
+            }
+            for f in workload_gen::Family::ALL {
+                let names: Vec<_> = f.default_sweep().iter().map(|s| s.name()).collect();
+                println!(
+                    "family:{:<21} generated  {} ({}+)",
+                    f.name(),
+                    names.join(" "),
+                    f.min_release()
+                );
+            }
+            Ok(0)
+        })(),
+    };
+    match code {
+        Ok(c) => std::process::exit(c),
+        Err(e) => {
+            eprintln!("bench: error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run_cmd(a: RunArgs) -> anyhow::Result<i32> {
+    let repo = repo_root();
+    let mut specs: Vec<Toolchain> = a.toolchains.iter().map(|t| Toolchain::parse(t)).collect();
+    if a.history {
+        let h = toolchains::history();
+        toolchains::install(&h);
+        specs.extend(h.into_iter().filter(|t| !specs.contains(t)).collect::<Vec<_>>());
+    }
+    if specs.is_empty() {
+        specs = harness::toolchain::default_toolchains();
+    }
+    let workloads_dir = a
+        .workloads_dir
+        .clone()
+        .unwrap_or_else(|| repo.join("benches/workloads"));
+    let names = if a.workloads.is_empty() {
+        vec!["all".to_string(), "family:tree".to_string()]
+    } else {
+        a.workloads.clone()
+    };
+    let workloads = workload::resolve(&names, &workloads_dir)?;
+    let or = |v: &Vec<Profile>, d: &[Profile]| if v.is_empty() { d.to_vec() } else { v.clone() };
+    let default_profiles: &[Profile] = if a.history {
+        &[Profile::Check, Profile::Debug]
+    } else {
+        &Profile::ALL
+    };
+    let selection = Selection {
+        profiles: or(&a.profiles, default_profiles),
+        scenarios: match (a.scenarios.is_empty(), a.history) {
+            (false, _) => a.scenarios.clone(),
+            (true, true) => vec![Scenario::Full],
+            (true, false) => Scenario::ALL.to_vec(),
+        },
+        sweep_profiles: or(&a.sweep_profiles, &[Profile::Debug]),
+    };
+    let run_id = a
+        .run_id
+        .clone()
+        .or_else(|| {
+            a.out
+                .as_ref()
+                .and_then(|o| o.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(default_run_id);
+    let out_dir = a.out.clone().unwrap_or_else(|| repo.join("results").join(&run_id));
+    let work_dir = a
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| repo.join("target/bench-work").join(&run_id));
+    let opts = run::Options {
+        toolchains: specs,
+        workloads,
+        selection,
+        metric: a.metric,
+        reps: a.reps.unwrap_or(if a.history { 1 } else { 3 }).max(1),
+        instr_reps: a.instr_reps.max(1),
+        baseline: a.baseline.clone(),
+        out_dir: out_dir.clone(),
+        work_dir,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        timeout: Duration::from_secs(a.timeout),
+        self_profile: !a.no_self_profile,
+        run_id,
+        repo,
+        command: harness::envelope::command_line(),
+        quiet: a.quiet,
+    };
+    ctrlc::set_handler(|| {
+        if run::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            // Second Ctrl-C: the user insists.
+            std::process::exit(130);
+        }
+        eprintln!("\nbench: interrupted; saving what was measured (Ctrl-C again to quit at once)");
+    })
+    .context("installing the Ctrl-C handler")?;
+    eprintln!("bench: writing {}", out_dir.join("results.json").display());
+    let mut data = run::run(&opts)?;
+    if a.runtime && !run::interrupted() {
+        runtime::fold_into(&mut data, &opts)?;
+    }
+    let graphs = report::write_all(&data, &out_dir)?;
+    print_outcome(&data, &out_dir, &graphs);
+    Ok(match data.state {
+        RunState::Interrupted { .. } => 130,
+        _ => 0,
+    })
+}
+
+fn print_outcome(data: &results::ResultsFile, out: &std::path::Path, graphs: &[String]) {
+    let metric = summary::primary_metric(data);
+    for (family, p) in fit::scaling_sets(data) {
+        for s in fit::scaling(data, family, p, metric) {
+            if let Some(f) = s.fit {
+                println!(
+                    "scaling {} {p} {}: exponent {:.2} (R² {:.3}, {} points)",
+                    family.name(),
+                    s.toolchain,
+                    f.exponent,
+                    f.r2,
+                    f.points
+                );
+            }
+        }
+    }
+    let count = |pred: fn(&results::Status) -> bool| data.cases.iter().filter(|c| pred(&c.status)).count();
+    println!(
+        "{} cases: {} measured, {} unsupported, {} failed, {} skipped, {} not reached",
+        data.cases.len(),
+        count(|s| matches!(s, results::Status::Measured)),
+        count(|s| matches!(s, results::Status::Unsupported { .. })),
+        count(|s| matches!(s, results::Status::Failed { .. })),
+        count(|s| matches!(s, results::Status::Skipped { .. })),
+        count(|s| matches!(s, results::Status::Pending)),
+    );
+    if let Some(d) = data.run.duration_s {
+        println!("duration {d:.0} s");
+    }
+    println!("results: {}", out.join("results.json").display());
+    println!("summary: {}", out.join("summary.md").display());
+    println!("graphs: {}", graphs.join(", "));
+    if let RunState::Interrupted { reason } = &data.state {
+        println!("run interrupted: {reason}");
+    }
+}
+
+fn default_run_id() -> String {
+    // 2026-11-25T21:30:05Z -> 2026-11-25-213005
+    harness::envelope::utc_now().replace('T', "-").replace([':', 'Z'], "")
+}

@@ -1,0 +1,163 @@
+//! `bench compare RUN_A RUN_B`: the change of every case measured in both runs.
+//!
+//! Significance rule (documented in benches/README.md):
+//! - instructions: a change is significant when |Δ| >= 1%. Callgrind counts of the same toolchain
+//!   and workload reproduce within 0.5% across runs, so 1% is twice the observed noise bound.
+//! - wall and CPU time: significant when |Δ| >= max(5%, 2 x noise), where noise is the larger of the
+//!   two runs' relative spreads (max - min) / median over their repetitions. With one repetition the
+//!   noise is unknown and only the 5% floor applies.
+//!
+//! Cases are matched by toolchain name, workload, profile and scenario; Δ compares minima for
+//! instructions and medians for time.
+
+use super::stats::{self, Metric};
+use crate::results::{Case, ResultsFile, Status};
+use std::fmt::Write as _;
+
+pub const INSTRUCTIONS_THRESHOLD: f64 = 0.01;
+pub const TIME_FLOOR: f64 = 0.05;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub key: String,
+    pub metric: Metric,
+    pub a: f64,
+    pub b: f64,
+    /// (b - a) / a.
+    pub delta: f64,
+    pub threshold: f64,
+}
+
+impl Change {
+    pub fn significant(&self) -> bool {
+        self.delta.abs() >= self.threshold
+    }
+}
+
+/// The threshold for a metric given both cases' samples.
+pub fn threshold(metric: Metric, a: &[f64], b: &[f64]) -> f64 {
+    match metric {
+        Metric::Instructions => INSTRUCTIONS_THRESHOLD,
+        _ => {
+            let noise = stats::spread(a).unwrap_or(0.0).max(stats::spread(b).unwrap_or(0.0));
+            TIME_FLOOR.max(2.0 * noise)
+        }
+    }
+}
+
+fn value(metric: Metric, samples: &[f64]) -> Option<f64> {
+    match metric {
+        Metric::Instructions => stats::min(samples),
+        _ => stats::median(samples),
+    }
+}
+
+pub fn changes(a: &ResultsFile, b: &ResultsFile) -> Vec<Change> {
+    let mut out = Vec::new();
+    for ca in a.cases.iter().filter(|c| c.status == Status::Measured) {
+        let Some(cb) = b
+            .cases
+            .iter()
+            .find(|c| c.key() == ca.key() && c.status == Status::Measured)
+        else {
+            continue;
+        };
+        for metric in [Metric::Instructions, Metric::Wall, Metric::Cpu] {
+            if let Some(ch) = change(ca, cb, metric) {
+                out.push(ch);
+            }
+        }
+    }
+    out
+}
+
+fn change(ca: &Case, cb: &Case, metric: Metric) -> Option<Change> {
+    let (sa, sb) = (metric.samples(ca), metric.samples(cb));
+    let (va, vb) = (value(metric, &sa)?, value(metric, &sb)?);
+    if va <= 0.0 {
+        return None;
+    }
+    Some(Change {
+        key: format!("{} / {} / {} / {}", ca.toolchain, ca.workload, ca.profile, ca.scenario),
+        metric,
+        a: va,
+        b: vb,
+        delta: (vb - va) / va,
+        threshold: threshold(metric, &sa, &sb),
+    })
+}
+
+pub fn render(a_name: &str, b_name: &str, a: &ResultsFile, b: &ResultsFile) -> String {
+    let all = changes(a, b);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Comparing A = {a_name} ({}) with B = {b_name} ({})",
+        a.envelope.date, b.envelope.date
+    );
+    let _ = writeln!(
+        s,
+        "Significant: instructions |Δ| >= {:.0}%; time |Δ| >= max({:.0}%, 2 x spread of the repetitions).\n",
+        INSTRUCTIONS_THRESHOLD * 100.0,
+        TIME_FLOOR * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "| case | metric | A | B | Δ | significant |\n|---|---|---|---|---|---|"
+    );
+    for c in &all {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {:+.2}% | {} |",
+            c.key,
+            c.metric.label(),
+            c.metric.format(c.a),
+            c.metric.format(c.b),
+            c.delta * 100.0,
+            if c.significant() { "**yes**" } else { "no" }
+        );
+    }
+    let sig = all.iter().filter(|c| c.significant()).count();
+    let _ = writeln!(s, "\n{} comparisons, {sig} significant.", all.len());
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::benchmark::{Profile, Scenario};
+    use crate::results::tests::empty;
+
+    #[test]
+    fn significance_rule() {
+        let mut a = empty(&[("stable", "1.95.0")]);
+        let mut b = a.clone();
+        let set = |f: &mut ResultsFile, w: &str, instr: u64, wall: Vec<f64>| {
+            let c = f.case_mut("stable", w, Profile::Check, Scenario::Full);
+            c.instructions = vec![instr];
+            c.wall_s = wall;
+            c.status = Status::Measured;
+        };
+        set(&mut a, "same", 1_000_000, vec![1.0, 1.0, 1.0]);
+        set(&mut b, "same", 1_004_000, vec![1.02, 1.03, 1.01]); // +0.4%, +2%: noise
+        set(&mut a, "worse", 1_000_000, vec![1.0, 1.0, 1.0]);
+        set(&mut b, "worse", 1_200_000, vec![1.2, 1.2, 1.2]); // +20%
+        set(&mut a, "noisy", 1_000_000, vec![0.5, 1.0, 1.5]); // spread 100%
+        set(&mut b, "noisy", 1_000_000, vec![1.5, 1.5, 1.5]); // +50% < 2 x 100%
+        let ch = changes(&a, &b);
+        let get = |w: &str, m: Metric| ch.iter().find(|c| c.key.contains(w) && c.metric == m).unwrap().clone();
+        assert!(!get("same", Metric::Instructions).significant());
+        assert!(!get("same", Metric::Wall).significant());
+        let worse = get("worse", Metric::Instructions);
+        assert!(worse.significant());
+        assert!((worse.delta - 0.2).abs() < 1e-12);
+        assert!(get("worse", Metric::Wall).significant());
+        assert!(!get("noisy", Metric::Wall).significant());
+        assert_eq!(get("noisy", Metric::Wall).threshold, 2.0);
+        let table = render("A", "B", &a, &b);
+        assert!(
+            table.contains("| stable / worse / check / full | instructions | 1.00 M | 1.20 M | +20.00% | **yes** |"),
+            "{table}"
+        );
+    }
+}

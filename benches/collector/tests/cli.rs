@@ -1,0 +1,199 @@
+//! End-to-end tests of `bench run` with fake compilers: an unknown toolchain, a toolchain that
+//! rejects a workload (as 1.42 rejects async in no_std), a rustc that aborts, and Ctrl-C. Each must
+//! give a clear message and a results file with everything else intact.
+//!
+//! The fake rustc is a shell script in front of the real stable rustc: it answers `-vV` as an old
+//! release and misbehaves only on the leaf crate `wl_b`. Runs use `--metric none` (no callgrind) and
+//! one profile and scenario, so each test takes a few seconds.
+
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn real_rustc() -> String {
+    let out = Command::new("rustup")
+        .args(["which", "--toolchain", "stable", "rustc"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Two tiny workloads, `wl-a` and `wl-b`, in rustc-perf layout.
+fn workloads(root: &Path) -> PathBuf {
+    let dir = root.join("workloads");
+    for name in ["wl-a", "wl-b"] {
+        let w = dir.join(name);
+        std::fs::create_dir_all(w.join("src")).unwrap();
+        std::fs::write(
+            w.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2018\"\n\n[workspace]\n"),
+        )
+        .unwrap();
+        std::fs::write(w.join("src/lib.rs"), "pub async fn f() -> u32 { 1 }\n").unwrap();
+        std::fs::write(
+            w.join("perf-config.json"),
+            "{\"category\": \"primary\", \"artifact\": \"library\"}\n",
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// A rustc that claims to be 1.42.0 and does `on_wl_b` (shell) when compiling crate `wl_b`.
+fn fake_rustc(root: &Path, on_wl_b: &str) -> PathBuf {
+    let path = root.join("fake-rustc");
+    let script = format!(
+        r#"#!/bin/sh
+for a in "$@"; do
+  if [ "$a" = "-vV" ]; then
+    printf 'rustc 1.42.0 (b8cedc004 2020-03-09)\nbinary: rustc\ncommit-hash: b8cedc00407a4c56a3bda1ed605c6fc166655447\ncommit-date: 2020-03-09\nhost: x86_64-unknown-linux-gnu\nrelease: 1.42.0\nLLVM version: 9.0\n'
+    exit 0
+  fi
+done
+case " $* " in
+  *" --crate-name wl_b "*) {on_wl_b} ;;
+esac
+exec '{real}' "$@"
+"#,
+        real = real_rustc()
+    );
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn bench(root: &Path, toolchains: &[&str]) -> (Output, Value) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bench"));
+    cmd.args([
+        "run",
+        "--metric",
+        "none",
+        "-p",
+        "check",
+        "-s",
+        "full",
+        "--reps",
+        "1",
+        "--no-self-profile",
+        "-q",
+    ])
+    .args(["-w", "wl-a", "-w", "wl-b"])
+    .arg("--workloads-dir")
+    .arg(root.join("workloads"))
+    .arg("--work-dir")
+    .arg(root.join("work"))
+    .arg("--out")
+    .arg(root.join("out"));
+    for t in toolchains {
+        cmd.args(["-t", t]);
+    }
+    let out = cmd.output().unwrap();
+    let json = std::fs::read_to_string(root.join("out/results.json")).expect("results.json is written");
+    (out, serde_json::from_str(&json).expect("results.json is valid JSON"))
+}
+
+fn case<'a>(v: &'a Value, toolchain: &str, workload: &str) -> &'a Value {
+    v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["toolchain"].as_str().unwrap().ends_with(toolchain) && c["workload"] == workload)
+        .unwrap_or_else(|| panic!("no case {toolchain}/{workload} in {v:#}"))
+}
+
+fn measured(c: &Value) -> bool {
+    c["status"]["status"] == "measured" && c["wall_s"].as_array().is_some_and(|a| !a.is_empty())
+}
+
+#[test]
+fn unknown_toolchain_is_listed_and_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    let (out, v) = bench(tmp.path(), &["stable", "no-such-toolchain-xyz"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("skipping toolchain `no-such-toolchain-xyz` is not installed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        v["envelope"]["unavailable_toolchains"][0]["NotInstalled"]["toolchain"],
+        "no-such-toolchain-xyz"
+    );
+    assert!(
+        measured(case(&v, "stable", "wl-a")) && measured(case(&v, "stable", "wl-b")),
+        "{v:#}"
+    );
+    assert_eq!(v["state"]["state"], "complete");
+}
+
+#[test]
+fn workload_rejected_by_an_old_toolchain_is_unsupported() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    let fake = fake_rustc(tmp.path(), "echo 'error[E0658]: async fn is unstable' >&2; exit 1");
+    let (out, v) = bench(tmp.path(), &["stable", fake.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let b = case(&v, "fake-rustc", "wl-b");
+    assert_eq!(b["status"]["status"], "unsupported", "{b:#}");
+    assert_eq!(b["status"]["first_error"], "error[E0658]: async fn is unstable");
+    assert!(measured(case(&v, "fake-rustc", "wl-a")));
+    assert!(measured(case(&v, "stable", "wl-b")));
+    let summary = std::fs::read_to_string(tmp.path().join("out/summary.md")).unwrap();
+    assert!(
+        summary.contains("unsupported on this toolchain: error[E0658]: async fn is unstable"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn rustc_crash_fails_that_case_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    let fake = fake_rustc(tmp.path(), "kill -ABRT $$");
+    let (out, v) = bench(tmp.path(), &["stable", fake.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let b = case(&v, "fake-rustc", "wl-b");
+    assert_eq!(b["status"]["status"], "failed", "{b:#}");
+    assert!(b["status"]["reason"].as_str().unwrap().contains("SIGABRT"), "{b:#}");
+    assert!(measured(case(&v, "fake-rustc", "wl-a")));
+    assert!(measured(case(&v, "stable", "wl-a")) && measured(case(&v, "stable", "wl-b")));
+}
+
+#[test]
+fn ctrl_c_keeps_what_was_measured() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    // Only in the measured replay (the wrapper's variables are gone there), the compiler sends
+    // SIGINT to its parent, the collector, as a terminal's Ctrl-C would.
+    let fake = fake_rustc(
+        tmp.path(),
+        r#"if [ -z "$BENCH_RUSTC_WRAPPER" ]; then kill -INT $PPID; sleep 1; fi"#,
+    );
+    let (out, v) = bench(tmp.path(), &[fake.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted; saving what was measured"), "{stderr}");
+    assert_eq!(v["state"]["state"], "interrupted");
+    assert!(measured(case(&v, "fake-rustc", "wl-a")), "{v:#}");
+    assert_eq!(case(&v, "fake-rustc", "wl-b")["status"]["status"], "pending");
+    let summary = std::fs::read_to_string(tmp.path().join("out/summary.md")).unwrap();
+    assert!(summary.contains("**interrupted**"), "{summary}");
+}
+
+#[test]
+fn corrupt_results_file_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("results.json");
+    std::fs::write(&f, "{\"envelope\": {\"schema\": \"compile-bench/1\", ").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .arg("compare")
+        .arg(&f)
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("is corrupt: not valid JSON"), "{stderr}");
+}
