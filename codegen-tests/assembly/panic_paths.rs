@@ -50,7 +50,8 @@ fn poll_fn_of<F: Future>(_: &F) -> fn(Pin<&mut F>, &mut Context<'_>) -> Poll<F::
     F::poll
 }
 
-// CHECK-LABEL: {{_ZN.*4work.*closure.*}}:
+// The coroutine body of `work`, in legacy (`_ZN...closure...`) or v0 (`_RNC...4work...`) mangling.
+// CHECK-LABEL: {{(_ZN.*4work.*closure|_RNC.*4work).*}}:
 // x86_64-NOT: panic_const_async_fn_resumed_panic
 // x86_64: panic_const_async_fn_resumed{{(@|$)}}
 // x86_64-NOT: panic_const_async_fn_resumed_panic
