@@ -6,11 +6,15 @@
 //! toolchains does not rebuild the dependencies each time. The variants of one toolchain share it;
 //! since they all land on the same `release/firmware` path, builds are serialized and the image is
 //! copied out under the variant's name before the lock is released.
+//!
+//! Linking: the target spec names `rust-lld`, which rustup toolchains ship in their sysroot but a
+//! stage1 fork built without `lld = true` lacks. Such a toolchain links with stable's `rust-lld`
+//! (the linker does not change the code the compiler generated; the result notes it).
 
 use crate::variant::Variant;
 use harness::rustc::{first_error_line, Invocation, Outcome};
 use harness::target::CORTEX_M4F;
-use harness::ToolchainInfo;
+use harness::{Toolchain, ToolchainInfo};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -49,6 +53,22 @@ pub fn target_dir(firmware_dir: &Path, toolchain: &ToolchainInfo) -> PathBuf {
     firmware_dir.join("target/runner").join(name)
 }
 
+fn rust_lld(sysroot: &Path) -> PathBuf {
+    sysroot
+        .join("lib/rustlib")
+        .join(harness::target::HOST)
+        .join("bin/rust-lld")
+}
+
+/// The linker to use instead of the toolchain's own, when it has none (see the module doc).
+pub fn linker_override(toolchain: &ToolchainInfo) -> Option<PathBuf> {
+    if rust_lld(&toolchain.sysroot).is_file() {
+        return None;
+    }
+    let stable = Toolchain::parse("stable").resolve().ok()?;
+    Some(rust_lld(&stable.sysroot)).filter(|p| p.is_file())
+}
+
 /// Builds `variant` in release mode and returns the path of its ELF image.
 pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -> Result<PathBuf, BuildError> {
     let target_dir = target_dir(firmware_dir, toolchain);
@@ -65,6 +85,10 @@ pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -
         .env("CARGO_ENCODED_RUSTFLAGS", "")
         .env("RUSTC_WRAPPER", "")
         .timeout(Duration::from_secs(900));
+    let invocation = match linker_override(toolchain) {
+        Some(linker) => invocation.env("CARGO_TARGET_THUMBV7EM_NONE_EABIHF_LINKER", linker),
+        None => invocation,
+    };
     let _guard = BUILD_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let finished = invocation.run().map_err(BuildError::Cargo)?;
     if finished.outcome != Outcome::Success {

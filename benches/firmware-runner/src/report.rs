@@ -81,14 +81,18 @@ impl Report {
              (mutex, I2C transfer, sensor drivers). Reported by the firmware itself.\n"
         );
         let subjects = self.future_subjects();
-        let _ = writeln!(md, "| toolchain | flavour | {} |", subjects.join(" | "));
-        let _ = writeln!(md, "|---|---|{}", "---:|".repeat(subjects.len()));
-        for (t, f) in self.measured() {
-            let sizes: Vec<String> = subjects
-                .iter()
-                .map(|k| f.future_bytes.get(k).map_or_else(|| "-".into(), u64::to_string))
-                .collect();
-            let _ = writeln!(md, "| {} | {} | {} |", t.toolchain, f.flavour, sizes.join(" | "));
+        if subjects.is_empty() {
+            let _ = writeln!(md, "No run reported future sizes (see the table below for why).");
+        } else {
+            let _ = writeln!(md, "| toolchain | flavour | {} |", subjects.join(" | "));
+            let _ = writeln!(md, "|---|---|{}", "---:|".repeat(subjects.len()));
+            for (t, f) in self.measured() {
+                let sizes: Vec<String> = subjects
+                    .iter()
+                    .map(|k| f.future_bytes.get(k).map_or_else(|| "-".into(), u64::to_string))
+                    .collect();
+                let _ = writeln!(md, "| {} | {} | {} |", t.toolchain, f.flavour, sizes.join(" | "));
+            }
         }
         let _ = writeln!(
             md,

@@ -102,6 +102,12 @@ pub fn run_flavour(settings: &Settings, toolchain: &ToolchainInfo, flavour: Flav
             return r;
         }
     };
+    if let Some(linker) = build::linker_override(toolchain) {
+        r.notes.push(format!(
+            "linked with {} (the toolchain has no rust-lld)",
+            linker.display()
+        ));
+    }
     match measure::sections(&image) {
         Ok(s) => r.sections = Some(s),
         Err(e) => r.notes.push(format!("sections: {e}")),
