@@ -120,6 +120,15 @@ pub enum Stmt {
         fresh: Vec<Ty>,
         body: Vec<Stmt>,
     },
+    /// An async closure (`async move ||` or by-reference) called `calls` times and awaited.
+    /// Nothing is moved out of its captures, so it is `AsyncFnMut` and can be called again.
+    Closure {
+        id: u32,
+        is_move: bool,
+        fresh: Vec<Ty>,
+        calls: u8,
+        body: Vec<Stmt>,
+    },
     /// `for i in 0..n { body }`
     Loop { id: u32, n: u8, body: Vec<Stmt> },
     /// Hold a value across an await, then maybe return early.
@@ -147,6 +156,7 @@ impl Stmt {
             | Stmt::Call { id, .. }
             | Stmt::MoveInto { id, .. }
             | Stmt::Block { id, .. }
+            | Stmt::Closure { id, .. }
             | Stmt::Loop { id, .. }
             | Stmt::EarlyReturn { id, .. }
             | Stmt::Fail { id, .. }
@@ -168,14 +178,14 @@ impl Stmt {
 
     pub fn body(&self) -> Option<&Vec<Stmt>> {
         match self {
-            Stmt::Block { body, .. } | Stmt::Loop { body, .. } => Some(body),
+            Stmt::Block { body, .. } | Stmt::Closure { body, .. } | Stmt::Loop { body, .. } => Some(body),
             _ => None,
         }
     }
 
     pub fn body_mut(&mut self) -> Option<&mut Vec<Stmt>> {
         match self {
-            Stmt::Block { body, .. } | Stmt::Loop { body, .. } => Some(body),
+            Stmt::Block { body, .. } | Stmt::Closure { body, .. } | Stmt::Loop { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -237,6 +247,45 @@ impl Program {
             filter(&mut f.body, ids);
         }
         p
+    }
+
+    /// The program with statement `id` (a loop, block or closure) replaced by its body. Often
+    /// does not compile (the body may use the block's locals); the reducer just tries.
+    pub fn flattened(&self, id: u32) -> Program {
+        fn walk(body: &mut Vec<Stmt>, id: u32) {
+            if let Some(i) = body.iter().position(|s| s.id() == id) {
+                let inner = body[i].body().cloned().unwrap_or_default();
+                body.splice(i..=i, inner);
+                return;
+            }
+            for s in body.iter_mut() {
+                if let Some(b) = s.body_mut() {
+                    walk(b, id);
+                }
+            }
+        }
+        let mut p = self.clone();
+        for f in &mut p.fns {
+            walk(&mut f.body, id);
+        }
+        p
+    }
+
+    /// Ids of statements that have a body (loops, blocks, closures), in pre-order.
+    pub fn nesting_ids(&self) -> Vec<u32> {
+        fn walk(body: &[Stmt], out: &mut Vec<u32>) {
+            for s in body {
+                if let Some(b) = s.body() {
+                    out.push(s.id());
+                    walk(b, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for f in &self.fns {
+            walk(&f.body, &mut out);
+        }
+        out
     }
 
     /// The program without fn `index` and every statement that calls it.

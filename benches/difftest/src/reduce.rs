@@ -7,8 +7,9 @@
 //! difference); a candidate that no longer compiles is simply not interesting.
 //!
 //! Strategy: first whole functions, then ddmin-style chunks of statements (halves, quarters, ...
-//! down to single statements, outer statements before the ones nested in them), repeated until
-//! a full round removes nothing or the test budget is spent.
+//! down to single statements, outer statements before the ones nested in them), then loops,
+//! blocks and closures replaced by their bodies; repeated until a full round removes nothing or
+//! the test budget is spent.
 
 use crate::program::Program;
 
@@ -65,6 +66,13 @@ pub fn reduce(original: &Program, budget: usize, interesting: &mut dyn FnMut(&Pr
                 break;
             }
             chunk = chunk.div_ceil(2);
+        }
+        // Loops, blocks and closures replaced by their bodies.
+        for id in p.nesting_ids() {
+            if p.stmt_ids().contains(&id) {
+                let cand = p.flattened(id);
+                try_candidate(cand, &mut p, &mut tests);
+            }
         }
         if tests >= budget || (p.fns.len(), p.stmt_count()) == before {
             break;

@@ -220,6 +220,29 @@ fn stmt(out: &mut String, p: &Program, s: &Stmt, depth: usize) {
             w(out, "};".into());
             w(out, "acc = mix(acc, fut.await);".into());
         }
+        Stmt::Closure {
+            is_move,
+            fresh,
+            calls,
+            body,
+            ..
+        } => {
+            let kind = if *is_move { "async move ||" } else { "async ||" };
+            writeln!(out, "{pad}{{ // s{id}: an {kind} closure called {calls} times").unwrap();
+            for (i, t) in fresh.iter().enumerate() {
+                w(out, format!("let mut b{id}_{i} = {};", new(*t, id * 10 + i as u32)));
+            }
+            w(out, format!("let mut c = {kind} {{"));
+            w(out, format!("    let mut acc: u64 = {id};"));
+            for s in body {
+                stmt(out, p, s, depth + 2);
+            }
+            w(out, "    acc".into());
+            w(out, "};".into());
+            for _ in 0..*calls {
+                w(out, "acc = mix(acc, c().await);".into());
+            }
+        }
         Stmt::Loop { n, body, .. } => {
             writeln!(out, "{pad}for i{id} in 0..{n}u64 {{ // s{id}: a loop").unwrap();
             w(out, format!("acc = mix(acc, i{id});"));

@@ -56,8 +56,15 @@ pub fn generate(seed: u64) -> Program {
             sigs.push((Vec::new(), Ret::Plain));
             continue;
         }
-        let n_params = rng.range(0, 3) as usize;
-        let params = (0..n_params).map(|_| types::param(&mut rng)).collect();
+        // Half the time a fn takes the parameters of an earlier fn: an earlier fn is a possible
+        // caller, so it can pass its own arguments on (issue 5's delegation chains).
+        let params = if i >= 2 && rng.chance(1, 2) {
+            let j = rng.range(1, i as u64 - 1) as usize;
+            sigs[j].0.clone()
+        } else {
+            let n_params = rng.range(0, 3) as usize;
+            (0..n_params).map(|_| types::param(&mut rng)).collect()
+        };
         let ret = if rng.chance(1, 3) { Ret::Fallible } else { Ret::Plain };
         sigs.push((params, ret));
     }

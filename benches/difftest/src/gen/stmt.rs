@@ -23,6 +23,7 @@ enum Kind {
     Call,
     MoveInto,
     Block,
+    Closure,
     Loop,
     EarlyReturn,
     Fail,
@@ -32,7 +33,7 @@ enum Kind {
     CatchPanic,
 }
 
-const KINDS: [(Kind, u64); 15] = [
+const KINDS: [(Kind, u64); 16] = [
     (Kind::Live, 10),
     (Kind::Borrow, 6),
     (Kind::RawLocal, 6),
@@ -41,6 +42,7 @@ const KINDS: [(Kind, u64); 15] = [
     (Kind::Call, 14),
     (Kind::MoveInto, 6),
     (Kind::Block, 6),
+    (Kind::Closure, 4),
     (Kind::Loop, 5),
     (Kind::EarlyReturn, 3),
     (Kind::Fail, 4),
@@ -62,7 +64,7 @@ impl Gen {
                 let ok = match k {
                     Kind::RawBinding | Kind::Touch => has_binding,
                     Kind::Call | Kind::DropEarly | Kind::Select | Kind::CatchPanic => !callees.is_empty(),
-                    Kind::Block | Kind::Loop => ctx.depth < MAX_DEPTH,
+                    Kind::Block | Kind::Closure | Kind::Loop => ctx.depth < MAX_DEPTH,
                     Kind::Fail => ctx.ret == Ret::Fallible,
                     _ => true,
                 };
@@ -172,6 +174,34 @@ impl Gen {
                     id,
                     is_move,
                     fresh,
+                    body,
+                }
+            }
+            Kind::Closure => {
+                let is_move = self.rng.chance(1, 2);
+                let calls = self.rng.range(1, 2) as u8;
+                let n_fresh = self.rng.range(0, 2) as usize;
+                let fresh: Vec<_> = (0..n_fresh).map(|_| types::ty(&mut self.rng)).collect();
+                let base = if is_move { env.for_move_block() } else { env.clone() };
+                let mut inner = base;
+                for (i, t) in fresh.iter().enumerate() {
+                    inner.add(format!("b{id}_{i}"), *t);
+                }
+                // Called possibly twice: nothing may be moved out of the captures.
+                let mut inner = inner.for_loop();
+                let inner_ctx = Ctx {
+                    ret: Ret::Plain,
+                    depth: ctx.depth + 1,
+                    mult: ctx.mult * calls as u64,
+                    ..ctx
+                };
+                let n = self.rng.range(1, 3);
+                let body = (0..n).map(|_| self.stmt(inner_ctx, &mut inner)).collect();
+                Stmt::Closure {
+                    id,
+                    is_move,
+                    fresh,
+                    calls,
                     body,
                 }
             }
