@@ -15,6 +15,9 @@ dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 . "$dir/lib.sh"
 for f in fetch prepare build link test export check status; do . "$dir/$f.sh"; done
 [ $# -gt 0 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case " $* " in
+*" prepare "* | *" build "* | *" link "* | *" test "*) "$REPO/scripts/setup.sh" --fork ;;
+esac
 for s in "$@"; do
     case "$s" in
     fetch | prepare | build | link | test | export | check | status) "step_$s" ;;

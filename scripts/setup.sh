@@ -6,11 +6,17 @@ set -euo pipefail
 # Debian packages: LLVM 22's FileCheck (rustc 1.95 uses LLVM 22), valgrind for instruction counts,
 # QEMU for the Cortex-M firmware.
 APT_PACKAGES="llvm-22-tools valgrind qemu-system-arm"
+# The fork pipeline also needs these (scripts/fork.sh build/link); installed only when asked for.
+FORK_APT_PACKAGES="llvm-22-dev libclang-rt-22-dev clang-22 lld-22 cmake pkgconf ninja-build libssl-dev zlib1g-dev libzstd-dev"
 # Every toolchain we measure by default gets the Cortex-M cores' `core`.
 RUST_TARGETS="thumbv7em-none-eabihf thumbv6m-none-eabi"
 
+# `setup.sh --fork`: also what building the fork needs, and its stage0 toolchain.
+WANT=$APT_PACKAGES
+if [ "${1:-}" = "--fork" ]; then WANT="$APT_PACKAGES $FORK_APT_PACKAGES"; fi
+
 missing=""
-for p in $APT_PACKAGES; do
+for p in $WANT; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -32,3 +38,11 @@ for tc in stable ${SETUP_TOOLCHAINS:-}; do
         fi
     done
 done
+
+if [ "${1:-}" = "--fork" ]; then
+    . "$(dirname "$0")/../rust/pin.env"
+    if ! rustup which --toolchain "$STAGE0_TOOLCHAIN" rustc >/dev/null 2>&1; then
+        echo "setup: rustup toolchain install $STAGE0_TOOLCHAIN (the fork's stage0)" >&2
+        rustup toolchain install "$STAGE0_TOOLCHAIN" --profile minimal >/dev/null
+    fi
+fi

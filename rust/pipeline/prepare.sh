@@ -29,7 +29,7 @@ extract_pristine() {
     find "$t/vendor" -name .cargo-checksum.json -print0 | (cd "$t" && xargs -0 python3 debian/prune-checksums)
     say "prepare: committing the pristine tree (git add of ~1 GB takes a few minutes)"
     git -C "$t" init -q -b series
-    printf '/bootstrap.toml\n/build/\n*.rej\n*.orig\n' >"$t/.git/info/exclude"
+    printf '/bootstrap.toml\n/build/\n*.rej\n*.orig\nCargo.lock\n' >"$t/.git/info/exclude"
     git -C "$t" add -A -f .
     git -C "$t" commit -q -m "pristine: rustc $UPSTREAM_VERSION from Debian $DEBIAN_VERSION with Debian's patches"
     git -C "$t" tag pristine
