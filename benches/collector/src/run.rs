@@ -255,11 +255,17 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
                     run.scenario,
                     status.describe()
                 ));
-                st.update(|f| f.case_mut(tc, w, p.build.profile, run.scenario).status = status)?;
+                st.update(|f| {
+                    f.case_mut(tc, w, p.build.profile, run.scenario).status = status;
+                    skip_rest(f, tc, w, &p.build);
+                })?;
                 prepared[run.build].broken = true;
             }
             Err(status) => {
-                st.update(|f| f.case_mut(tc, w, p.build.profile, run.scenario).status = status)?;
+                st.update(|f| {
+                    f.case_mut(tc, w, p.build.profile, run.scenario).status = status;
+                    skip_rest(f, tc, w, &p.build);
+                })?;
                 prepared[run.build].broken = true;
             }
         }
@@ -357,9 +363,31 @@ fn prepare(tc: &ToolchainInfo, w: &Workload, b: &Build, dir: &Path, timeout: Dur
     }
 }
 
+/// After a failure, the build's scenarios that were not measured yet are not attempted.
+fn skip_rest(f: &mut ResultsFile, tc: &str, w: &str, b: &Build) {
+    for &s in &b.scenarios {
+        let c = f.case_mut(tc, w, b.profile, s);
+        if c.status == Status::Pending {
+            c.status = Status::Skipped {
+                reason: "another scenario of this build failed".into(),
+            };
+        }
+    }
+}
+
 /// A compile error means the toolchain does not support the workload; anything else is a failure.
+/// Exception: a missing `std`/`core` is the toolchain's fault (an incomplete sysroot), not the
+/// workload's, so it is a failure.
 fn failure_status(o: &Outcome) -> Status {
     match o {
+        Outcome::CompileError { first_error }
+            if first_error.contains("can't find crate for `std`")
+                || first_error.contains("can't find crate for `core`") =>
+        {
+            Status::Failed {
+                reason: format!("incomplete toolchain: {first_error}"),
+            }
+        }
         Outcome::CompileError { first_error } => Status::Unsupported {
             first_error: first_error.clone(),
         },

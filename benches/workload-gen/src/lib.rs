@@ -62,7 +62,7 @@ impl Family {
     /// The default sweep: sizes small enough that a whole family measures in a minute under callgrind.
     pub fn default_sweep(self) -> Vec<Spec> {
         match self {
-            Family::Tree => (1..=6).map(|d| Spec::tree(d, 2)).collect(),
+            Family::Tree => (1..=5).map(|d| Spec::tree(d, 2)).collect(),
             _ => [4, 8, 16, 32, 64].into_iter().map(|n| Spec::sized(self, n)).collect(),
         }
     }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Compile-time benchmarks of async code across toolchains (issue 4). Thin entry point: installs
+# what is missing (scripts/setup.sh), then builds and runs the collector (benches/collector).
+#
+#   scripts/bench.sh [run options]        measure; writes results/<run-id>/{results.json,summary.md,*.svg}
+#   scripts/bench.sh --history            the released-version sweep (installs toolchains with rustup)
+#   scripts/bench.sh compare RUN_A RUN_B  table of changes between two runs
+#   scripts/bench.sh report RUN           redraw summary.md and graphs from results.json
+#   scripts/bench.sh list | generate ...  workloads; write generated workloads
+#
+# Run options: see `scripts/bench.sh --help` (toolchains, workloads, profiles, scenarios, metric,
+# repetitions, baseline, output dir). Documentation: benches/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+"$(dirname "$0")/setup.sh"
+case "${1:-}" in
+    compare | report | list | generate | help) sub="$1"; shift ;;
+    *) sub=run ;;
+esac
+exec cargo run --release -q -p collector --bin bench -- "$sub" "$@"
