@@ -1,0 +1,120 @@
+//! `future-sizes`: measure the corpus's futures on every toolchain and check they behave alike.
+//!
+//! Generates the corpus program once, builds and runs it with each toolchain at each opt level
+//! (sequentially: the machine is shared), writes `<out-dir>/future-sizes.{json,md}`, prints the
+//! Markdown, and exits non-zero when a build failed, a case's output differs from the baseline's,
+//! or a size differs between opt levels. Missing toolchains are reported and skipped.
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use future_sizes::report::{Report, SCHEMA};
+use future_sizes::run::{build_and_run, Limits};
+use future_sizes::{corpus, program};
+use harness::envelope::{command_line, Envelope};
+use harness::toolchain::{default_toolchains, resolve_all};
+use harness::Toolchain;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(about = "Future sizes of the async corpus per toolchain, against ideal sizes and the baseline")]
+struct Cli {
+    /// Toolchain (rustup name or path to rustc); repeatable. Default: stable, plus nightly and
+    /// async-fork when installed.
+    #[arg(long = "toolchain")]
+    toolchains: Vec<String>,
+    /// Opt level(s) to build at; the tables use the first, the others check that sizes and outputs
+    /// do not depend on it.
+    #[arg(long = "opt-level", value_delimiter = ',', default_values_t = [0u8, 3])]
+    opt_levels: Vec<u8>,
+    /// The toolchain sizes and outputs are compared with.
+    #[arg(long, default_value = "stable")]
+    baseline: String,
+    /// The corpus directory.
+    #[arg(long, default_value_os_t = corpus::default_dir())]
+    cases: PathBuf,
+    /// Where future-sizes.json and future-sizes.md go.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../results/future-sizes"))]
+    out_dir: PathBuf,
+    /// Where the generated program and its binaries go.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/future-sizes"))]
+    work_dir: PathBuf,
+    /// Seconds one compile may take.
+    #[arg(long, default_value_t = 600)]
+    compile_timeout: u64,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if cli.opt_levels.is_empty() {
+        bail!("--opt-level needs at least one level");
+    }
+    let cases = corpus::load_dir(&cli.cases)?;
+    let specs = match cli.toolchains.is_empty() {
+        true => default_toolchains(),
+        false => cli.toolchains.iter().map(|t| Toolchain::parse(t)).collect(),
+    };
+    let (toolchains, unavailable) = resolve_all(&specs);
+    for u in &unavailable {
+        eprintln!("future-sizes: skipping: {u}");
+    }
+    if toolchains.is_empty() {
+        bail!("no usable toolchain");
+    }
+    let baseline = match toolchains.iter().any(|t| t.name == cli.baseline) {
+        true => cli.baseline.clone(),
+        false => {
+            eprintln!(
+                "future-sizes: baseline `{}` not measured; comparing with `{}`",
+                cli.baseline, toolchains[0].name
+            );
+            toolchains[0].name.clone()
+        }
+    };
+
+    std::fs::create_dir_all(&cli.work_dir).with_context(|| format!("creating {}", cli.work_dir.display()))?;
+    let source = cli.work_dir.join("corpus.rs");
+    std::fs::write(&source, program::generate(&cases)).with_context(|| format!("writing {}", source.display()))?;
+    let limits = Limits {
+        compile: Duration::from_secs(cli.compile_timeout),
+        ..Limits::default()
+    };
+    let mut builds = Vec::new();
+    for tc in &toolchains {
+        for &opt in &cli.opt_levels {
+            eprintln!("future-sizes: {} at opt-level {opt}", tc.name);
+            let b = build_and_run(tc, &source, opt, &cli.work_dir, &limits);
+            if b.outcome != "ok" {
+                eprintln!("future-sizes: {} O{opt}: {}", tc.name, b.outcome);
+            }
+            builds.push(b);
+        }
+    }
+
+    let envelope = Envelope::new(SCHEMA, command_line(), toolchains, unavailable);
+    let corpus_dir = display_relative(&cli.cases);
+    let report = Report::new(envelope, &baseline, cli.opt_levels.clone(), corpus_dir, cases, builds);
+    let md = report.markdown();
+    std::fs::create_dir_all(&cli.out_dir).with_context(|| format!("creating {}", cli.out_dir.display()))?;
+    let json_path = cli.out_dir.join("future-sizes.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")?;
+    std::fs::write(cli.out_dir.join("future-sizes.md"), &md)?;
+    println!("{md}");
+    eprintln!("future-sizes: wrote {} and future-sizes.md", json_path.display());
+    if !report.all_consistent() {
+        bail!("a build failed, an output differs from {baseline}'s, or a size depends on the opt level (see above)");
+    }
+    Ok(())
+}
+
+/// The corpus path relative to the repository when it is inside it, for a stable results file.
+fn display_relative(p: &std::path::Path) -> String {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    match (p.canonicalize(), repo.canonicalize()) {
+        (Ok(p), Ok(repo)) => p
+            .strip_prefix(&repo)
+            .map(|r| r.display().to_string())
+            .unwrap_or(p.display().to_string()),
+        _ => p.display().to_string(),
+    }
+}

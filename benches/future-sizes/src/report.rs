@@ -1,0 +1,298 @@
+//! The results: `future-sizes.json` (harness envelope first) and `future-sizes.md`.
+//!
+//! Per toolchain, the table the issue asks for (case, size, ideal, ratio to ideal, ratio to the
+//! baseline), the geometric mean of size / baseline over the by-value cases, and the checks the
+//! issue's "done when" needs: cases that grew, cases at their ideal, sizes equal across opt
+//! levels, outputs equal to the baseline's. The JSON keeps every build's sizes and the
+//! baseline's outputs, so a later run can be compared without rerunning this one.
+
+use crate::compare::{self, Difference, Row};
+use crate::corpus::Case;
+use crate::run::Build;
+use harness::envelope::Envelope;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub const SCHEMA: &str = "future-sizes/1";
+
+/// A size within this factor of the ideal counts as "at ideal" (the issue's 1.05x).
+pub const NEAR_IDEAL: f64 = 1.05;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub baseline: String,
+    pub opt_levels: Vec<u8>,
+    pub corpus_dir: String,
+    pub cases: Vec<Case>,
+    pub builds: Vec<BuildRecord>,
+    pub results: Vec<ToolchainResult>,
+    /// Observable output of every case on the baseline, the reference of the differential check.
+    pub baseline_outputs: BTreeMap<String, Vec<String>>,
+}
+
+/// One build as recorded: outcome and sizes.
+#[derive(Debug, Serialize)]
+pub struct BuildRecord {
+    #[serde(flatten)]
+    pub build: Build,
+    pub sizes: BTreeMap<String, u64>,
+}
+
+/// One toolchain judged against the ideal and the baseline.
+#[derive(Debug, Serialize)]
+pub struct ToolchainResult {
+    pub toolchain: String,
+    pub describe: String,
+    /// The opt level the table is from (the first one asked for).
+    pub opt_level: u8,
+    /// `None` when the toolchain's build at that opt level failed.
+    pub rows: Option<Vec<Row>>,
+    pub by_value_geomean: Option<f64>,
+    pub by_value_cases: usize,
+    pub grown: Vec<String>,
+    pub below_ideal: Vec<String>,
+    pub near_ideal: usize,
+    /// Cases whose size differs between this toolchain's opt levels.
+    pub opt_level_size_mismatches: Vec<String>,
+    /// Output differences from the baseline, per opt level of this toolchain.
+    pub differences: Vec<(u8, Difference)>,
+    /// Builds of this toolchain that did not produce a transcript, with why.
+    pub failures: Vec<String>,
+}
+
+impl Report {
+    /// Judge every toolchain's builds. `builds` holds every (toolchain, opt level) in order.
+    pub fn new(
+        envelope: Envelope,
+        baseline: &str,
+        opt_levels: Vec<u8>,
+        corpus_dir: String,
+        cases: Vec<Case>,
+        builds: Vec<Build>,
+    ) -> Report {
+        let primary = |tc: &str| {
+            builds
+                .iter()
+                .find(|b| b.toolchain == tc && b.opt_level == opt_levels[0])
+                .and_then(|b| b.transcript.as_ref())
+        };
+        let base = primary(baseline);
+        let mut results = Vec::new();
+        for tc in &envelope.toolchains {
+            let own: Vec<&Build> = builds.iter().filter(|b| b.toolchain == tc.name).collect();
+            let rows = primary(&tc.name).map(|t| compare::rows(&cases, t, base));
+            let mut r = ToolchainResult {
+                toolchain: tc.name.clone(),
+                describe: tc.describe(),
+                opt_level: opt_levels[0],
+                by_value_geomean: rows.as_deref().and_then(compare::by_value_geomean),
+                by_value_cases: cases.iter().filter(|c| c.by_value).count(),
+                grown: rows.as_deref().map(compare::grown).unwrap_or_default(),
+                below_ideal: rows.as_deref().map(compare::below_ideal).unwrap_or_default(),
+                near_ideal: rows
+                    .iter()
+                    .flatten()
+                    .filter(|r| r.to_ideal().is_some_and(|x| x <= NEAR_IDEAL))
+                    .count(),
+                rows,
+                opt_level_size_mismatches: Vec::new(),
+                differences: Vec::new(),
+                failures: Vec::new(),
+            };
+            for b in &own {
+                match (&b.transcript, primary(&tc.name), base) {
+                    (Some(t), first, base) => {
+                        let missing = t.missing(cases.iter().map(|c| c.name.as_str()));
+                        if !missing.is_empty() {
+                            r.failures
+                                .push(format!("O{}: no result for {}", b.opt_level, missing.join(", ")));
+                        }
+                        if let Some(first) = first {
+                            for m in compare::size_mismatches(first, t) {
+                                if !r.opt_level_size_mismatches.contains(&m) {
+                                    r.opt_level_size_mismatches.push(m);
+                                }
+                            }
+                        }
+                        if let Some(base) = base {
+                            r.differences
+                                .extend(compare::differences(base, t).into_iter().map(|d| (b.opt_level, d)));
+                        }
+                    }
+                    (None, _, _) => r.failures.push(format!("O{}: {}", b.opt_level, b.outcome)),
+                }
+            }
+            results.push(r);
+        }
+        Report {
+            envelope,
+            baseline: baseline.to_string(),
+            opt_levels,
+            corpus_dir,
+            cases,
+            baseline_outputs: base.map(|t| t.outputs.clone()).unwrap_or_default(),
+            builds: builds
+                .into_iter()
+                .map(|b| BuildRecord {
+                    sizes: b.transcript.as_ref().map(|t| t.sizes.clone()).unwrap_or_default(),
+                    build: b,
+                })
+                .collect(),
+            results,
+        }
+    }
+
+    /// Did every build work and every toolchain behave like the baseline at every opt level?
+    pub fn all_consistent(&self) -> bool {
+        self.results
+            .iter()
+            .all(|r| r.failures.is_empty() && r.differences.is_empty() && r.opt_level_size_mismatches.is_empty())
+    }
+
+    pub fn markdown(&self) -> String {
+        let e = &self.envelope;
+        let b = &self.baseline;
+        let mut s = String::new();
+        let _ = writeln!(s, "# Future sizes: async fn arguments stored once (issue 5)\n");
+        let _ = writeln!(
+            s,
+            "Produced by `{}` on {} ({}, {} cores).\n",
+            e.command, e.date, e.machine.cpu_model, e.machine.cores
+        );
+        let _ = writeln!(
+            s,
+            "Corpus: {} cases from `{}` ({} with by-value arguments), all in one std program (edition 2021) \
+             built per toolchain at opt-level {}; tables are from opt-level {}. Size: `size_of_val` of the \
+             future before its first poll, in bytes. Ideal: a layout keeping only what each state needs plus a \
+             one-byte tag, rounded to the alignment (each case's reason is listed below). Each future is also \
+             dropped unpolled, cancelled at its first `Pending`, and run to completion; its drop log and result \
+             must equal `{b}`'s.\n",
+            self.cases.len(),
+            self.corpus_dir,
+            self.cases.iter().filter(|c| c.by_value).count(),
+            join(self.opt_levels.iter().map(|o| o.to_string()), ", "),
+            self.opt_levels[0],
+        );
+        let _ = writeln!(s, "## Summary\n");
+        let _ = writeln!(
+            s,
+            "| toolchain | geomean size/{b} (by-value cases) | cases larger than {b} | cases within {NEAR_IDEAL}x ideal | \
+             sizes equal across opt levels | outputs equal to {b} |"
+        );
+        s.push_str("|---|---:|---:|---:|---|---|\n");
+        for r in &self.results {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} / {} | {} | {} |",
+                r.toolchain,
+                r.by_value_geomean.map(|g| format!("{g:.3}")).unwrap_or("-".into()),
+                r.rows.as_ref().map(|_| r.grown.len().to_string()).unwrap_or("-".into()),
+                r.near_ideal,
+                self.cases.len(),
+                yes_no(r.opt_level_size_mismatches.is_empty() && r.failures.is_empty()),
+                yes_no(r.differences.is_empty() && r.failures.is_empty()),
+            );
+        }
+        s.push('\n');
+        for r in &self.results {
+            let _ = writeln!(
+                s,
+                "## {}\n\n{} at opt-level {}.\n",
+                r.toolchain, r.describe, r.opt_level
+            );
+            for f in &r.failures {
+                let _ = writeln!(s, "- build failure: {f}");
+            }
+            if let Some(rows) = &r.rows {
+                let _ = writeln!(s, "| case | by-value | size | ideal | size/ideal | size/{b} |");
+                s.push_str("|---|---|---:|---:|---:|---:|\n");
+                for row in rows {
+                    let _ = writeln!(
+                        s,
+                        "| {} | {} | {} | {} | {} | {} |",
+                        row.case,
+                        if row.by_value { "yes" } else { "no" },
+                        row.size.map(|x| x.to_string()).unwrap_or("-".into()),
+                        row.ideal,
+                        ratio(row.to_ideal()),
+                        ratio(row.to_baseline()),
+                    );
+                }
+                s.push('\n');
+                let _ = writeln!(
+                    s,
+                    "Geometric mean of size/{b} over the {} by-value cases: {}.\n",
+                    r.by_value_cases,
+                    ratio(r.by_value_geomean)
+                );
+            }
+            for (label, list) in [
+                (format!("Larger than {b}"), &r.grown),
+                (
+                    "Smaller than the stated ideal (check the ideal)".to_string(),
+                    &r.below_ideal,
+                ),
+                (
+                    "Size differs between opt levels".to_string(),
+                    &r.opt_level_size_mismatches,
+                ),
+            ] {
+                if !list.is_empty() {
+                    let _ = writeln!(s, "- {label}: {}", list.join(", "));
+                }
+            }
+            for (opt, d) in &r.differences {
+                let _ = writeln!(
+                    s,
+                    "- output differs from {b} at opt-level {opt}: `{}` line {}: expected `{}`, got `{}`",
+                    d.case,
+                    d.line,
+                    d.expected.as_deref().unwrap_or("(end)"),
+                    d.actual.as_deref().unwrap_or("(end)")
+                );
+            }
+            s.push('\n');
+        }
+        let _ = writeln!(
+            s,
+            "## Ideal sizes\n\n| case | by-value | ideal | why |\n|---|---|---:|---|"
+        );
+        for c in &self.cases {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                c.name,
+                if c.by_value { "yes" } else { "no" },
+                c.ideal,
+                c.reason.replace('|', "\\|")
+            );
+        }
+        let _ = writeln!(s, "\n## Toolchains\n");
+        for t in &e.toolchains {
+            let _ = writeln!(s, "- `{}`: {} ({})", t.name, t.describe(), t.rustc.display());
+        }
+        for u in &e.unavailable_toolchains {
+            let _ = writeln!(s, "- unavailable: {u}");
+        }
+        s
+    }
+}
+
+fn ratio(r: Option<f64>) -> String {
+    r.map(|x| format!("{x:.3}")).unwrap_or("-".into())
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "**no**"
+    }
+}
+
+fn join(items: impl Iterator<Item = String>, sep: &str) -> String {
+    items.collect::<Vec<_>>().join(sep)
+}
