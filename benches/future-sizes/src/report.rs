@@ -19,6 +19,9 @@ pub const SCHEMA: &str = "future-sizes/1";
 /// A size within this factor of the ideal counts as "at ideal" (the issue's 1.05x).
 pub const NEAR_IDEAL: f64 = 1.05;
 
+/// The issue's target for the geometric mean of size / baseline over the by-value cases.
+pub const GEOMEAN_TARGET: f64 = 0.55;
+
 #[derive(Debug, Serialize)]
 pub struct Report {
     #[serde(flatten)]
@@ -197,6 +200,7 @@ impl Report {
             );
         }
         s.push('\n');
+        s.push_str(&self.issue_criteria());
         for r in &self.results {
             let _ = writeln!(
                 s,
@@ -281,6 +285,52 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The "done when" of issue 5 that sizes can answer, per toolchain other than the baseline:
+    /// its two examples within 1.05x ideal, depth 8 against depth 1, the geometric mean at or
+    /// below 0.55, no case grown, identical outputs. Looked up by case name; a corpus without
+    /// those cases shows `-`.
+    fn issue_criteria(&self) -> String {
+        let mut s = String::new();
+        let ideal = |name: &str| self.cases.iter().find(|c| c.name == name).map(|c| c.ideal);
+        let depth_gap = match (ideal("chain_depth_8"), ideal("chain_depth_1")) {
+            (Some(a), Some(b)) => format!("{}", a as i64 - b as i64),
+            _ => "-".into(),
+        };
+        let _ = writeln!(
+            s,
+            "## Issue 5 criteria\n\n| toolchain | issue_leaf size/ideal (<= {NEAR_IDEAL}) | issue_mid size/ideal (<= {NEAR_IDEAL}) | \
+             chain_depth_8 - chain_depth_1 in bytes (ideal {depth_gap}) | geomean <= {GEOMEAN_TARGET} | no case grows | \
+             same outputs |\n|---|---:|---:|---:|---|---|---|"
+        );
+        for r in self.results.iter().filter(|r| r.toolchain != self.baseline) {
+            let Some(rows) = &r.rows else { continue };
+            let row = |name: &str| rows.iter().find(|x| x.case == name);
+            let to_ideal = |name: &str| ratio(row(name).and_then(Row::to_ideal));
+            let gap = match (
+                row("chain_depth_8").and_then(|x| x.size),
+                row("chain_depth_1").and_then(|x| x.size),
+            ) {
+                (Some(a), Some(b)) => (a as i64 - b as i64).to_string(),
+                _ => "-".into(),
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                r.toolchain,
+                to_ideal("issue_leaf"),
+                to_ideal("issue_mid"),
+                gap,
+                r.by_value_geomean.map(|g| yes_no(g <= GEOMEAN_TARGET)).unwrap_or("-"),
+                yes_no(r.grown.is_empty()),
+                yes_no(r.differences.is_empty() && r.failures.is_empty()),
+            );
+        }
+        s.push('\n');
+        s
+    }
+}
+
 fn ratio(r: Option<f64>) -> String {
     r.map(|x| format!("{x:.3}")).unwrap_or("-".into())
 }
@@ -295,4 +345,122 @@ fn yes_no(b: bool) -> &'static str {
 
 fn join(items: impl Iterator<Item = String>, sep: &str) -> String {
     items.collect::<Vec<_>>().join(sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::parse;
+    use crate::transcript::Transcript;
+    use harness::toolchain::VersionInfo;
+    use harness::ToolchainInfo;
+
+    fn toolchain(name: &str) -> ToolchainInfo {
+        ToolchainInfo {
+            name: name.into(),
+            rustc: format!("/fake/{name}/rustc").into(),
+            sysroot: format!("/fake/{name}").into(),
+            version: VersionInfo::parse("rustc 1.95.0\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n").unwrap(),
+            targets_with_core: Vec::new(),
+            fork: None,
+        }
+    }
+
+    fn build(tc: &str, opt_level: u8, stdout: Option<&str>) -> Build {
+        Build {
+            toolchain: tc.into(),
+            opt_level,
+            outcome: if stdout.is_some() {
+                "ok".into()
+            } else {
+                "build failed: compile error: error[E0308]".into()
+            },
+            compile_secs: 0.5,
+            transcript: stdout.map(|s| Transcript::parse(s).unwrap()),
+        }
+    }
+
+    fn cases() -> Vec<Case> {
+        ["issue_leaf", "issue_mid"]
+            .iter()
+            .zip([1026, 1027])
+            .map(|(name, ideal)| {
+                let text =
+                    format!("//@ ideal: {ideal}\n//@ reason: see the issue\n//@ by-value: yes\n//@ future: f()\n");
+                parse(name, &text).unwrap()
+            })
+            .collect()
+    }
+
+    const STABLE: &str =
+        "size issue_leaf 2050\nout issue_leaf complete ready 1\nsize issue_mid 3075\nout issue_mid complete ready 2\n";
+
+    #[test]
+    fn tables_ratios_and_criteria() {
+        let fork = "size issue_leaf 1026\nout issue_leaf complete ready 1\nsize issue_mid 1027\nout issue_mid complete ready 2\n";
+        let builds = vec![
+            build("stable", 0, Some(STABLE)),
+            build("stable", 3, Some(STABLE)),
+            build("fork", 0, Some(fork)),
+            build("fork", 3, Some(fork)),
+        ];
+        let envelope = Envelope::new(
+            SCHEMA,
+            "test".into(),
+            vec![toolchain("stable"), toolchain("fork")],
+            vec![],
+        );
+        let r = Report::new(envelope, "stable", vec![0, 3], "cases".into(), cases(), builds);
+        assert!(r.all_consistent());
+        let fork = &r.results[1];
+        let expected = ((1026.0 / 2050.0) * (1027.0 / 3075.0) as f64).sqrt();
+        assert!((fork.by_value_geomean.unwrap() - expected).abs() < 1e-12);
+        assert_eq!(fork.near_ideal, 2);
+        let md = r.markdown();
+        assert!(
+            md.contains("| issue_leaf | yes | 1026 | 1026 | 1.000 | 0.500 |"),
+            "{md}"
+        );
+        assert!(md.contains("| fork | 1.000 | 1.000 | - | yes | yes | yes |"), "{md}");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["schema"], SCHEMA);
+        assert_eq!(json["builds"][2]["sizes"]["issue_mid"], 1027);
+        assert_eq!(json["baseline_outputs"]["issue_leaf"][0], "complete ready 1");
+    }
+
+    #[test]
+    fn differences_failures_and_opt_level_dependence_are_reported() {
+        let fork_o0 = "size issue_leaf 1026\nout issue_leaf complete ready 1\nsize issue_mid 1027\nout issue_mid complete ready 3\n";
+        let fork_o3 = fork_o0.replace("issue_leaf 1026", "issue_leaf 1030");
+        let builds = vec![
+            build("stable", 0, Some(STABLE)),
+            build("fork", 0, Some(fork_o0)),
+            build("fork", 3, Some(&fork_o3)),
+            build("broken", 0, None),
+        ];
+        let tcs = vec![toolchain("stable"), toolchain("fork"), toolchain("broken")];
+        let envelope = Envelope::new(SCHEMA, "test".into(), tcs, vec![]);
+        let r = Report::new(envelope, "stable", vec![0, 3], "cases".into(), cases(), builds);
+        assert!(!r.all_consistent());
+        let fork = &r.results[1];
+        assert_eq!(fork.opt_level_size_mismatches, vec!["issue_leaf"]);
+        assert_eq!(
+            fork.differences.len(),
+            2,
+            "the differing case at both opt levels: {:?}",
+            fork.differences
+        );
+        assert_eq!(fork.differences[0].1.case, "issue_mid");
+        assert!(r.results[2].rows.is_none());
+        assert_eq!(
+            r.results[2].failures,
+            vec!["O0: build failed: compile error: error[E0308]"]
+        );
+        let md = r.markdown();
+        assert!(
+            md.contains("output differs from stable at opt-level 0: `issue_mid`"),
+            "{md}"
+        );
+        assert!(md.contains("Size differs between opt levels: issue_leaf"), "{md}");
+    }
 }
