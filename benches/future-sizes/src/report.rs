@@ -195,7 +195,10 @@ impl Report {
                 r.rows.as_ref().map(|_| r.grown.len().to_string()).unwrap_or("-".into()),
                 r.near_ideal,
                 self.cases.len(),
-                yes_no(r.opt_level_size_mismatches.is_empty() && r.failures.is_empty()),
+                match self.opt_levels.len() {
+                    1 => "- (one opt level)",
+                    _ => yes_no(r.opt_level_size_mismatches.is_empty() && r.failures.is_empty()),
+                },
                 yes_no(r.differences.is_empty() && r.failures.is_empty()),
             );
         }
