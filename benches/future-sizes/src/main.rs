@@ -8,10 +8,10 @@
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use future_sizes::report::{Report, SCHEMA};
-use future_sizes::run::{build_and_run, Limits};
+use future_sizes::run::{build_and_run, split_spec, Limits};
 use future_sizes::{corpus, program};
 use harness::envelope::{command_line, Envelope};
-use harness::toolchain::{default_toolchains, resolve_all};
+use harness::toolchain::default_toolchains;
 use harness::Toolchain;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,8 +19,9 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(about = "Future sizes of the async corpus per toolchain, against ideal sizes and the baseline")]
 struct Cli {
-    /// Toolchain (rustup name or path to rustc); repeatable. Default: stable, plus nightly and
-    /// async-fork when installed.
+    /// Toolchain (rustup name or path to rustc), optionally followed by extra rustc flags in the
+    /// same argument (`--toolchain "async-fork -Zswitch=no"`, reported under that whole name);
+    /// repeatable. Default: stable, plus nightly and async-fork when installed.
     #[arg(long = "toolchain")]
     toolchains: Vec<String>,
     /// Opt level(s) to build at; the tables use the first, the others check that sizes and outputs
@@ -50,11 +51,36 @@ fn main() -> Result<()> {
         bail!("--opt-level needs at least one level");
     }
     let cases = corpus::load_dir(&cli.cases)?;
-    let specs = match cli.toolchains.is_empty() {
-        true => default_toolchains(),
-        false => cli.toolchains.iter().map(|t| Toolchain::parse(t)).collect(),
+    // Each measured toolchain: the name it is reported under, and its extra rustc flags.
+    let specs: Vec<(String, Toolchain, Vec<String>)> = match cli.toolchains.is_empty() {
+        true => default_toolchains()
+            .into_iter()
+            .map(|t| (t.label(), t, Vec::new()))
+            .collect(),
+        false => cli
+            .toolchains
+            .iter()
+            .map(|spec| {
+                let (tc, flags) = split_spec(spec);
+                (
+                    spec.split_whitespace().collect::<Vec<_>>().join(" "),
+                    Toolchain::parse(tc),
+                    flags,
+                )
+            })
+            .collect(),
     };
-    let (toolchains, unavailable) = resolve_all(&specs);
+    let (mut toolchains, mut flags, mut unavailable) = (Vec::new(), Vec::new(), Vec::new());
+    for (label, tc, extra) in specs {
+        match tc.resolve() {
+            Ok(mut info) => {
+                info.name = label;
+                toolchains.push(info);
+                flags.push(extra);
+            }
+            Err(e) => unavailable.push(e),
+        }
+    }
     for u in &unavailable {
         eprintln!("future-sizes: skipping: {u}");
     }
@@ -80,10 +106,10 @@ fn main() -> Result<()> {
         ..Limits::default()
     };
     let mut builds = Vec::new();
-    for tc in &toolchains {
+    for (tc, extra) in toolchains.iter().zip(&flags) {
         for &opt in &cli.opt_levels {
             eprintln!("future-sizes: {} at opt-level {opt}", tc.name);
-            let b = build_and_run(tc, &source, opt, &cli.work_dir, &limits);
+            let b = build_and_run(tc, extra, &source, opt, &cli.work_dir, &limits);
             if b.outcome != "ok" {
                 eprintln!("future-sizes: {} O{opt}: {}", tc.name, b.outcome);
             }

@@ -373,6 +373,7 @@ mod tests {
         Build {
             toolchain: tc.into(),
             opt_level,
+            rustc_flags: vec![],
             outcome: if stdout.is_some() {
                 "ok".into()
             } else {

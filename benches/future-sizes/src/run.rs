@@ -33,6 +33,8 @@ impl Default for Limits {
 pub struct Build {
     pub toolchain: String,
     pub opt_level: u8,
+    /// Flags given to rustc beyond the fixed ones (edition 2021, opt level, no debuginfo).
+    pub rustc_flags: Vec<String>,
     /// `ok`, or which step failed and why.
     pub outcome: String,
     pub compile_secs: f64,
@@ -42,7 +44,25 @@ pub struct Build {
 }
 
 /// Compile `source` with `tc` at `opt_level` into `work_dir`, run it, parse what it printed.
-pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir: &Path, limits: &Limits) -> Build {
+/// A toolchain as measured: a toolchain spec plus extra rustc flags, written on the command line
+/// as one string, `async-fork -Zsome-switch=no`, so one compiler can be measured with a switch on
+/// and off (the exact A/B). Returns the toolchain part and the flags.
+pub fn split_spec(spec: &str) -> (&str, Vec<String>) {
+    let mut words = spec.split_whitespace();
+    let toolchain = words.next().unwrap_or("");
+    (toolchain, words.map(str::to_string).collect())
+}
+
+/// Compile `source` with `tc` (plus `rustc_flags`) at `opt_level` into `work_dir`, run it, parse
+/// what it printed.
+pub fn build_and_run(
+    tc: &ToolchainInfo,
+    rustc_flags: &[String],
+    source: &Path,
+    opt_level: u8,
+    work_dir: &Path,
+    limits: &Limits,
+) -> Build {
     let label: String = tc
         .name
         .chars()
@@ -52,6 +72,7 @@ pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir:
     let mut build = Build {
         toolchain: tc.name.clone(),
         opt_level,
+        rustc_flags: rustc_flags.to_vec(),
         outcome: String::new(),
         compile_secs: 0.0,
         transcript: None,
@@ -65,6 +86,7 @@ pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir:
             "-Cdebuginfo=0",
         ])
         .arg(format!("-Copt-level={opt_level}"))
+        .args(rustc_flags)
         .arg("-o")
         .arg(&binary)
         .arg(source)
@@ -105,4 +127,17 @@ pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir:
         Err(e) => build.outcome = format!("unreadable output: {e:#}"),
     }
     build
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spec_with_flags() {
+        assert_eq!(super::split_spec("stable"), ("stable", vec![]));
+        let (tc, flags) = super::split_spec("async-fork  -Zfoo=no -Cbar");
+        assert_eq!(
+            (tc, flags),
+            ("async-fork", vec!["-Zfoo=no".to_string(), "-Cbar".to_string()])
+        );
+    }
 }
