@@ -4,6 +4,7 @@
 # Logic lives in benches/future-sizes; cases are files in benches/future-sizes/cases/.
 #
 #   scripts/future-sizes.sh [--toolchain T]... [--opt-level 0,3] [--baseline stable] [--out-dir DIR]
+#   scripts/future-sizes.sh --toolchain stable --toolchain async-fork --toolchain "async-fork -Z<switch>"
 #
 # Without --toolchain: stable, plus nightly and async-fork when rustup has them. Writes
 # results/future-sizes/future-sizes.{json,md}; exits 1 when a build fails, an output differs from
@@ -11,5 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-export HARNESS_COMMAND="scripts/future-sizes.sh${*:+ $*}"
+# The command as it can be rerun, quoted (a toolchain spec may hold a space).
+HARNESS_COMMAND="scripts/future-sizes.sh"
+if [ $# -gt 0 ]; then HARNESS_COMMAND="$HARNESS_COMMAND$(printf ' %q' "$@")"; fi
+export HARNESS_COMMAND
 exec nice -n 10 cargo run --release -q -p future-sizes -- "$@"
