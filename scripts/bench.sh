@@ -6,6 +6,7 @@
 #   scripts/bench.sh --history            the released-version sweep (installs toolchains with rustup)
 #   scripts/bench.sh compare RUN_A RUN_B  table of changes between two runs
 #   scripts/bench.sh report RUN           redraw summary.md and graphs from results.json
+#   scripts/bench.sh runtime RUN          criterion runtime bench per toolchain of RUN, folded into it
 #   scripts/bench.sh list | generate ...  workloads; write generated workloads
 #
 # Run options: see `scripts/bench.sh --help` (toolchains, workloads, profiles, scenarios, metric,
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 "$(dirname "$0")/setup.sh"
 case "${1:-}" in
-    compare | report | list | generate | help) sub="$1"; shift ;;
+    compare | report | runtime | list | generate | help) sub="$1"; shift ;;
     *) sub=run ;;
 esac
 exec cargo run --release -q -p collector --bin bench -- "$sub" "$@"

@@ -31,6 +31,8 @@ enum Command {
     Compare { a: PathBuf, b: PathBuf },
     /// Redraw summary.md and the graphs of a run from its results.json.
     Report { run: PathBuf },
+    /// Run the criterion runtime bench with the toolchains of a run and fold it into its results.
+    Runtime { run: PathBuf },
     /// Write generated workloads (e.g. gen-tree-d4-f2, family:chain) into a directory.
     Generate {
         names: Vec<String>,
@@ -49,8 +51,8 @@ struct RunArgs {
     /// The released-version sweep (installs missing toolchains with rustup); adds to --toolchain.
     #[arg(long)]
     history: bool,
-    /// Workload folder name, generated spec (gen-chain-16) or family sweep (family:tree); repeat.
-    /// Default: every folder in benches/workloads plus family:tree.
+    /// Workload folder name, generated spec (gen-chain-16), family sweep (family:tree), perf-config
+    /// category (category:primary) or `all`; repeat. Default: category:primary plus family:tree.
     #[arg(long = "workload", short = 'w')]
     workloads: Vec<String>,
     /// Profiles for hand-written workloads; repeat. Default: all (check, debug, opt).
@@ -130,6 +132,23 @@ fn main() {
             println!("wrote {} and {} graphs", dir.join("summary.md").display(), graphs.len());
             Ok(0)
         })(),
+        Command::Runtime { run } => (|| {
+            let mut data = results::load(&run)?;
+            let dir = if run.is_dir() {
+                run.clone()
+            } else {
+                run.parent().map(PathBuf::from).unwrap_or_default()
+            };
+            runtime::fold_into(&mut data, &repo_root(), &dir)?;
+            let graphs = report::write_all(&data, &dir)?;
+            println!(
+                "{} runtime results; wrote {} and {} graphs",
+                data.runtime.len(),
+                dir.join("summary.md").display(),
+                graphs.len()
+            );
+            Ok(0)
+        })(),
         Command::Generate { names, out } => (|| {
             for w in workload::resolve(&names, &repo_root().join("benches/workloads"))? {
                 let Some(spec) = w.spec() else {
@@ -186,7 +205,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<i32> {
         .clone()
         .unwrap_or_else(|| repo.join("benches/workloads"));
     let names = if a.workloads.is_empty() {
-        vec!["all".to_string(), "family:tree".to_string()]
+        vec!["category:primary".to_string(), "family:tree".to_string()]
     } else {
         a.workloads.clone()
     };
@@ -254,7 +273,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<i32> {
     eprintln!("bench: writing {}", out_dir.join("results.json").display());
     let mut data = run::run(&opts)?;
     if a.runtime && !run::interrupted() {
-        runtime::fold_into(&mut data, &opts)?;
+        runtime::fold_into(&mut data, &opts.repo, &opts.out_dir)?;
     }
     let graphs = report::write_all(&data, &out_dir)?;
     print_outcome(&data, &out_dir, &graphs);

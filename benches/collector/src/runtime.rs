@@ -7,14 +7,17 @@
 use crate::execute::capture::cargo_for;
 use crate::execute::process::{self, Cmd};
 use crate::results::{ResultsFile, RuntimeResult, Store};
-use crate::run::{slug, Options};
+use crate::run::slug;
 use std::path::Path;
 use std::time::Duration;
 
-pub fn fold_into(data: &mut ResultsFile, opts: &Options) -> anyhow::Result<()> {
+/// Run the bench with every toolchain of `data` (from the repository at `repo`) and save the
+/// results into `out_dir/results.json`.
+pub fn fold_into(data: &mut ResultsFile, repo: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    data.runtime.clear();
     for tc in data.envelope.toolchains.clone() {
         eprintln!("bench: runtime bench (criterion) with {}", tc.name);
-        let target_dir = opts.repo.join("target/runtime-bench").join(slug(&tc.name));
+        let target_dir = repo.join("target/runtime-bench").join(slug(&tc.name));
         let mut env: Vec<(String, String)> = std::env::vars()
             .filter(|(k, _)| {
                 (k == "CARGO_HOME" || !k.starts_with("CARGO_")) && k != "RUSTFLAGS" && k != "RUSTUP_TOOLCHAIN"
@@ -35,9 +38,9 @@ pub fn fold_into(data: &mut ResultsFile, opts: &Options) -> anyhow::Result<()> {
             ]
             .iter()
             .map(|s| s.to_string())
-            .chain([opts.repo.join("Cargo.toml").display().to_string()])
+            .chain([repo.join("Cargo.toml").display().to_string()])
             .collect(),
-            cwd: opts.repo.clone(),
+            cwd: repo.to_path_buf(),
             env: Some(env),
         };
         let m = process::run(&cmd, Duration::from_secs(1800))?;
@@ -54,7 +57,7 @@ pub fn fold_into(data: &mut ResultsFile, opts: &Options) -> anyhow::Result<()> {
             });
         }
     }
-    Store::create(&opts.out_dir.join("results.json"), data.clone())?;
+    Store::create(&out_dir.join("results.json"), data.clone())?;
     Ok(())
 }
 

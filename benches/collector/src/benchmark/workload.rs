@@ -205,7 +205,8 @@ pub fn discover(dir: &Path) -> anyhow::Result<Vec<Workload>> {
 }
 
 /// Turn the names given on the command line into workloads: a folder name under `dir`, a generated
-/// spec (`gen-chain-16`), or a whole family's default sweep (`family:tree`). `all` is every folder.
+/// spec (`gen-chain-16`), a whole family's default sweep (`family:tree`), or every folder of a
+/// perf-config category (`category:primary`). `all` is every folder.
 pub fn resolve(names: &[String], dir: &Path) -> anyhow::Result<Vec<Workload>> {
     let mut out: Vec<Workload> = Vec::new();
     for name in names {
@@ -216,6 +217,11 @@ pub fn resolve(names: &[String], dir: &Path) -> anyhow::Result<Vec<Workload>> {
         };
         if name == "all" {
             discover(dir)?.into_iter().for_each(&mut add);
+        } else if let Some(category) = name.strip_prefix("category:") {
+            discover(dir)?
+                .into_iter()
+                .filter(|w| w.config.category == category)
+                .for_each(&mut add);
         } else if let Some(fam) = name.strip_prefix("family:") {
             let family = Family::parse(fam).with_context(|| {
                 let known: Vec<_> = Family::ALL.iter().map(|f| f.name()).collect();
