@@ -17,7 +17,8 @@
 //!                         | {"status": "pending"},
 //!                   command (the replayed rustc command line),
 //!                   instructions: [u64], wall_s: [f64], cpu_s: [f64] (user+sys), max_rss_kib: [u64],
-//!                   self_profile: [{ query, self_time_s, invocations }] }]
+//!                   self_profile: [{ query, self_time_s, invocations }],
+//!                   notes: [string] (deviations, e.g. callgrind on a stripped rustc executable) }]
 //!   "runtime":   [{ toolchain, workload, mean_ns, median_ns }]   (criterion, optional)
 //!   "state":     {"state": "running"} | {"state": "complete"} | {"state": "interrupted", "reason"}
 //! }
@@ -130,6 +131,9 @@ pub struct Case {
     pub max_rss_kib: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub self_profile: Vec<QueryTime>,
+    /// How the measurement deviated from the plain method, if it did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Case {
@@ -146,6 +150,7 @@ impl Case {
             cpu_s: Vec::new(),
             max_rss_kib: Vec::new(),
             self_profile: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

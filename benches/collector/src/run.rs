@@ -234,7 +234,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
         }
         let mut st = store.lock().unwrap();
         match result {
-            Ok((m, count)) if m.outcome.is_success() => {
+            Ok((m, count, _)) if m.outcome.is_success() => {
                 if run.scenario == Scenario::IncrFull {
                     primed[run.build] = true;
                 }
@@ -247,7 +247,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
                     c.status = Status::Measured;
                 })?;
             }
-            Ok((m, _)) => {
+            Ok((m, _, _)) => {
                 let status = failure_status(&m.outcome);
                 bar.println(format!(
                     "  {tc} / {w} / {} / {}: {}",
@@ -469,19 +469,24 @@ fn count_build(p: &Prepared, toolchains: &[ToolchainInfo], opts: &Options, store
             }
             let mut st = store.lock().unwrap();
             let saved = match result {
-                Ok((_, Some(count))) => {
+                Ok((_, Some(count), note)) => {
                     if s == Scenario::IncrFull {
                         primed = true;
                     }
                     st.update(|f| {
                         let c = f.case_mut(tc, w, p.build.profile, s);
                         c.instructions.push(count);
+                        if let Some(n) = note {
+                            if !c.notes.contains(&n) {
+                                c.notes.push(n);
+                            }
+                        }
                         if c.status == Status::Pending {
                             c.status = Status::Measured;
                         }
                     })
                 }
-                Ok((m, None)) => {
+                Ok((m, None, _)) => {
                     let status = match m.outcome.is_success() {
                         true => Status::Failed {
                             reason: "callgrind wrote no instruction count".into(),

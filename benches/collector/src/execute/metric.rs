@@ -110,51 +110,88 @@ pub fn parse_callgrind(text: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// A counted run: how it went, the count, and a note when the measurement needed a workaround.
+pub type Counted = (Measured, Option<u64>, Option<String>);
+
 /// Run `cmd` under the instruction counter. The count is `None` when the run failed. `scratch` is a
 /// directory private to this build (callgrind writes its profile there).
-pub fn count(
-    source: MetricSource,
-    cmd: &Cmd,
-    scratch: &Path,
-    timeout: Duration,
-) -> std::io::Result<(Measured, Option<u64>)> {
+pub fn count(source: MetricSource, cmd: &Cmd, scratch: &Path, timeout: Duration) -> std::io::Result<Counted> {
     match source {
-        MetricSource::None => Ok((process::run(cmd, timeout)?, None)),
+        MetricSource::None => Ok((process::run(cmd, timeout)?, None, None)),
         MetricSource::Perf => {
-            let m = process::run(
-                &cmd.wrapped(
-                    "perf",
-                    &[
-                        "stat".into(),
-                        "-x,".into(),
-                        "-e".into(),
-                        "instructions:u".into(),
-                        "--".into(),
-                    ],
-                ),
-                timeout,
-            )?;
+            let pre: Vec<String> = ["stat", "-x,", "-e", "instructions:u", "--"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let m = process::run(&cmd.wrapped("perf", &pre), timeout)?;
             let n = m.outcome.is_success().then(|| parse_perf(&m.stderr)).flatten();
-            Ok((m, n))
+            Ok((m, n, None))
         }
         MetricSource::Callgrind => {
-            let out = scratch.join("callgrind.out");
-            let _ = std::fs::remove_file(&out);
-            let pre = vec![
-                "--tool=callgrind".to_string(),
-                format!("--callgrind-out-file={}", out.display()),
-                "--dump-line=no".to_string(),
-                "--quiet".to_string(),
-            ];
-            let m = process::run(&cmd.wrapped("valgrind", &pre), timeout)?;
-            let n = match m.outcome.is_success() {
-                true => std::fs::read_to_string(&out).ok().and_then(|t| parse_callgrind(&t)),
-                false => None,
+            let (m, n) = callgrind(cmd, scratch, timeout)?;
+            if m.outcome.is_success() || !m.stderr.contains("debuginfo reader") {
+                return Ok((m, n, None));
+            }
+            // valgrind 3.19 gives up on the DWARF of some rustc executables (1.70, 1.80). The
+            // executable is a small launcher of librustc_driver; a copy without debug info runs
+            // the same code, so count that one.
+            let Ok(stripped) = stripped_copy(&cmd.program, &scratch.join("stripped")) else {
+                return Ok((m, n, None));
             };
-            let _ = std::fs::remove_file(&out);
-            Ok((m, n))
+            let mut c = cmd.clone();
+            c.program = stripped;
+            let (m, n) = callgrind(&c, scratch, timeout)?;
+            let note =
+                "callgrind ran a copy of the rustc executable without debug info (valgrind cannot read its DWARF)";
+            Ok((m, n, Some(note.to_string())))
         }
     }
+}
+
+/// `dir/bin/rustc` = `program` without debug info, and `dir/lib` -> the toolchain's `lib`, so the
+/// copy finds librustc_driver (rpath `$ORIGIN/../lib`) and the same sysroot.
+fn stripped_copy(program: &Path, dir: &Path) -> std::io::Result<std::path::PathBuf> {
+    let real = program.canonicalize()?;
+    let lib = real
+        .parent()
+        .and_then(|b| b.parent())
+        .map(|t| t.join("lib"))
+        .ok_or(std::io::ErrorKind::NotFound)?;
+    let exe = dir.join("bin/rustc");
+    if exe.is_file() {
+        return Ok(exe);
+    }
+    std::fs::create_dir_all(dir.join("bin"))?;
+    let _ = std::fs::remove_file(dir.join("lib"));
+    std::os::unix::fs::symlink(&lib, dir.join("lib"))?;
+    let status = std::process::Command::new("strip")
+        .arg("--strip-debug")
+        .arg("-o")
+        .arg(&exe)
+        .arg(&real)
+        .status()?;
+    match status.success() {
+        true => Ok(exe),
+        false => Err(std::io::Error::other("strip failed")),
+    }
+}
+
+fn callgrind(cmd: &Cmd, scratch: &Path, timeout: Duration) -> std::io::Result<(Measured, Option<u64>)> {
+    let out = scratch.join("callgrind.out");
+    let _ = std::fs::remove_file(&out);
+    let pre = vec![
+        "--tool=callgrind".to_string(),
+        format!("--callgrind-out-file={}", out.display()),
+        "--dump-line=no".to_string(),
+        "--quiet".to_string(),
+    ];
+    let m = process::run(&cmd.wrapped("valgrind", &pre), timeout)?;
+    let n = match m.outcome.is_success() {
+        true => std::fs::read_to_string(&out).ok().and_then(|t| parse_callgrind(&t)),
+        false => None,
+    };
+    let _ = std::fs::remove_file(&out);
+    Ok((m, n))
 }
 
 #[cfg(test)]

@@ -75,12 +75,16 @@ pub fn run(cmd: &Cmd, timeout: Duration) -> std::io::Result<Measured> {
         .spawn()
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", cmd.program.display())))?;
     let pid = child.id() as libc::pid_t;
+    // Drain both pipes on threads so a chatty child cannot block on a full pipe. They report over
+    // channels: after a timeout, a grandchild may still hold the pipes open, and we do not wait for it.
     let drain = |mut pipe: Box<dyn Read + Send>| {
+        let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut s = Vec::new();
             let _ = pipe.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
+            let _ = tx.send(String::from_utf8_lossy(&s).into_owned());
+        });
+        rx
     };
     let out_t = drain(Box::new(child.stdout.take().expect("piped")));
     let err_t = drain(Box::new(child.stderr.take().expect("piped")));
@@ -114,8 +118,12 @@ pub fn run(cmd: &Cmd, timeout: Duration) -> std::io::Result<Measured> {
     if r == -1 {
         return Err(std::io::Error::last_os_error());
     }
-    let _ = out_t.join();
-    let stderr = err_t.join().unwrap_or_default();
+    let collect = |rx: mpsc::Receiver<String>| match timed_out {
+        true => rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default(),
+        false => rx.recv().unwrap_or_default(),
+    };
+    let _ = collect(out_t);
+    let stderr = collect(err_t);
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     let outcome = if timed_out {
         Outcome::TimedOut {

@@ -234,6 +234,23 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
         s.push('\n');
     }
 
+    let mut notes: Vec<(String, String)> = Vec::new();
+    for c in &data.cases {
+        for n in &c.notes {
+            let key = (c.toolchain.clone(), n.clone());
+            if !notes.contains(&key) {
+                notes.push(key);
+            }
+        }
+    }
+    if !notes.is_empty() {
+        s.push_str("## Measurement notes\n\n");
+        for (t, n) in notes {
+            let _ = writeln!(s, "- {t}: {n}");
+        }
+        s.push('\n');
+    }
+
     if !graphs.is_empty() {
         s.push_str("## Graphs\n\n");
         for g in graphs {
