@@ -88,7 +88,7 @@ fn ratios(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawRe
     }
     let ymax = bars.iter().map(|b| b.2).fold(1.0, f64::max) * 1.15;
     let n = workloads.len();
-    let root = SVGBackend::new(path, (200 + 220 * n as u32, 480)).into_drawing_area();
+    let root = SVGBackend::new(path, ((200 + 220 * n as u32).max(760), 480)).into_drawing_area();
     root.fill(&WHITE)?;
     let caption = format!(
         "{} ratio to {base}, profile {p}, scenario full (lower is better)",
@@ -156,9 +156,19 @@ fn ratios(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawRe
     Ok(true)
 }
 
+/// Log axes are drawn as linear axes over log10 of the values (plotters' log scale labels only
+/// powers of ten, which leaves a narrow range unlabelled); labels print 10^v back in the metric's unit.
 fn log_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    (lo / 1.5, hi * 1.5)
+    let (lo, hi) = values
+        .filter(|v| *v > 0.0)
+        .map(f64::log10)
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let pad = ((hi - lo) * 0.08).max(0.05);
+    (lo - pad, hi + pad)
+}
+
+fn log_point((x, y): (f64, f64)) -> (f64, f64) {
+    (x, y.log10())
 }
 
 /// Log-log cost against size, one line per toolchain, exponent in the legend.
@@ -185,12 +195,15 @@ fn scaling(
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(75)
-        .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?;
+        .build_cartesian_2d(x0..x1, y0..y1)?;
     chart
         .configure_mesh()
         .x_desc(format!("size ({})", family.size_unit()))
-        .y_desc(metric.label())
-        .y_label_formatter(&|v| stats::human_count(*v))
+        .x_labels(8)
+        .x_label_formatter(&|v| format!("{:.0}", 10f64.powf(*v)))
+        .y_desc(format!("{} (log scale)", metric.label()))
+        .y_labels(8)
+        .y_label_formatter(&|v| metric.format(10f64.powf(*v)))
         .draw()?;
     let tcs = data.toolchain_names();
     for s in &series {
@@ -201,10 +214,17 @@ fn scaling(
             None => s.toolchain.clone(),
         };
         chart
-            .draw_series(LineSeries::new(s.points.clone(), c.stroke_width(2)))?
+            .draw_series(LineSeries::new(
+                s.points.iter().map(|p| (p.0.log10(), p.1.log10())),
+                c.stroke_width(2),
+            ))?
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-        chart.draw_series(s.points.iter().map(|&pt| Circle::new(pt, 3, c.filled())))?;
+        chart.draw_series(
+            s.points
+                .iter()
+                .map(|p| Circle::new((p.0.log10(), p.1.log10()), 3, c.filled())),
+        )?;
     }
     chart
         .configure_series_labels()
@@ -258,7 +278,7 @@ fn history(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawR
         return Ok(false);
     }
     let (y0, y1) = log_range(lines.iter().flat_map(|l| l.1.iter().map(|p| p.1)));
-    let root = SVGBackend::new(path, (160 + 80 * tcs.len() as u32, 520)).into_drawing_area();
+    let root = SVGBackend::new(path, ((160 + 80 * tcs.len() as u32).max(760), 520)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -268,7 +288,7 @@ fn history(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawR
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(75)
-        .build_cartesian_2d(-0.5f64..(tcs.len() as f64 - 0.5), (y0..y1).log_scale())?;
+        .build_cartesian_2d(-0.5f64..(tcs.len() as f64 - 0.5), y0..y1)?;
     let names = tcs.clone();
     chart
         .configure_mesh()
@@ -282,16 +302,17 @@ fn history(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawR
                 String::new()
             }
         })
-        .y_desc(metric.label())
-        .y_label_formatter(&|v| stats::human_count(*v))
+        .y_desc(format!("{} (log scale)", metric.label()))
+        .y_labels(8)
+        .y_label_formatter(&|v| metric.format(10f64.powf(*v)))
         .draw()?;
     for (i, (w, pts)) in lines.iter().enumerate() {
         let c = color(i);
         chart
-            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
+            .draw_series(LineSeries::new(pts.iter().map(|&p| log_point(p)), c.stroke_width(2)))?
             .label(w.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-        chart.draw_series(pts.iter().map(|&pt| Circle::new(pt, 3, c.filled())))?;
+        chart.draw_series(pts.iter().map(|&p| Circle::new(log_point(p), 3, c.filled())))?;
     }
     chart
         .configure_series_labels()
