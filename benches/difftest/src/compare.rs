@@ -76,7 +76,6 @@ fn side(a: bool, b: bool) -> String {
 
 /// `None` when the two builds behave identically.
 pub fn compare(a: &Build, b: &Build) -> Option<Difference> {
-    let is = |o: &Outcome, f: fn(&Outcome) -> bool| f(o);
     let ice = |o: &Outcome| matches!(o, Outcome::Ice { .. } | Outcome::Crashed { .. });
     let timed_out = |o: &Outcome| matches!(o, Outcome::TimedOut { .. });
     let failing = |x: &Build| {
@@ -87,7 +86,7 @@ pub fn compare(a: &Build, b: &Build) -> Option<Difference> {
         }
     };
     let detail = || failing(a).or_else(|| failing(b)).unwrap_or_default();
-    if is(&a.compile, ice) || is(&b.compile, ice) {
+    if ice(&a.compile) || ice(&b.compile) {
         let (sa, sb) = (ice(&a.compile), ice(&b.compile));
         return Some(Difference {
             kind: DiffKind::Ice,

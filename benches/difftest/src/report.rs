@@ -15,6 +15,8 @@ pub const SCHEMA: &str = "difftest/1";
 pub struct Summary<'a> {
     #[serde(flatten)]
     pub envelope: Envelope,
+    /// The commit the generator was built from (a seed names a program only for one generator).
+    pub repo_commit: Option<String>,
     pub seed_start: u64,
     pub seeds: u64,
     pub opts: &'a [u8],
@@ -37,6 +39,7 @@ pub fn write(
     let pairs: Vec<String> = labels[1..].iter().map(|b| format!("{} vs {b}", labels[0])).collect();
     let summary = Summary {
         envelope: Envelope::new(SCHEMA, command, cfg.toolchains.clone(), unavailable),
+        repo_commit: repo_commit(),
         seed_start: cfg.start,
         seeds: cfg.seeds,
         opts: &cfg.opts,
@@ -52,11 +55,25 @@ pub fn write(
     Ok((json, md))
 }
 
+/// `git describe --always --dirty` of the repository the tool runs in, if there is one.
+fn repo_commit() -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["describe", "--always", "--dirty", "--exclude", "*"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 fn markdown(s: &Summary, cfg: &Config) -> String {
     let t = s.totals;
     let mut m = String::new();
     writeln!(m, "# difftest: {}\n", s.pairs.join(", ")).unwrap();
     writeln!(m, "- command: `{}`", s.envelope.command).unwrap();
+    if let Some(c) = &s.repo_commit {
+        writeln!(m, "- repository at: {c}").unwrap();
+    }
     writeln!(
         m,
         "- date: {}, machine: {} ({} cores)",

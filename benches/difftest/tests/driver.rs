@@ -150,3 +150,32 @@ fn planted_difference_is_caught_and_reduced() {
     let d = compare(&a, &b).expect("the reduced program must still differ");
     assert_eq!(d.kind, DiffKind::Transcript, "{d:?}");
 }
+
+/// With the fork linked (`scripts/fork.sh link`) and built, a few seeds must also behave the
+/// same under stable and the fork. Without a usable fork there is nothing to compare, and the
+/// test says so on stderr.
+#[test]
+fn stable_against_the_fork_when_linked() {
+    let fork = harness::toolchain::FORK_TOOLCHAIN;
+    if let Err(e) = harness::Toolchain::parse(fork).resolve() {
+        eprintln!("skipped: {e}");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let (code, log) = difftest(&[
+        "--toolchain",
+        "stable",
+        "--toolchain",
+        fork,
+        "--seeds",
+        "3",
+        "--start",
+        "20",
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, 0, "stable and {fork} differ:\n{log}");
+    let s = summary(out.path());
+    assert_eq!(s["totals"]["identical"], 6, "{s:#}");
+}
