@@ -16,7 +16,7 @@ pub fn render(p: &Program) -> String {
     out.push_str(PRELUDE);
     for f in &p.fns {
         out.push('\n');
-        render_fn(&mut out, p, f);
+        render_fn(&mut out, f);
     }
     render_main(&mut out, p);
     out
@@ -97,7 +97,7 @@ fn stored_call(c: &Call, id: u32, lets: &mut Vec<String>) -> String {
     format!("f{}({})", c.callee, args.join(", "))
 }
 
-fn render_fn(out: &mut String, p: &Program, f: &AsyncFn) {
+fn render_fn(out: &mut String, f: &AsyncFn) {
     let params: Vec<String> = f.params.iter().enumerate().map(|(i, p)| param(i, p)).collect();
     writeln!(
         out,
@@ -110,7 +110,7 @@ fn render_fn(out: &mut String, p: &Program, f: &AsyncFn) {
     writeln!(out, "    log(format!(\"f{} start\"));", f.index).unwrap();
     writeln!(out, "    let mut acc: u64 = {};", f.index).unwrap();
     for s in &f.body {
-        stmt(out, p, s, 1);
+        stmt(out, s, 1);
     }
     writeln!(out, "    log(format!(\"f{} = {{acc}}\"));", f.index).unwrap();
     writeln!(out, "    {}", ret_expr(f.ret, "acc")).unwrap();
@@ -123,7 +123,7 @@ fn awaits(out: &mut String, pad: &str, n: u8) {
     }
 }
 
-fn stmt(out: &mut String, p: &Program, s: &Stmt, depth: usize) {
+fn stmt(out: &mut String, s: &Stmt, depth: usize) {
     let pad = "    ".repeat(depth);
     let w = |out: &mut String, line: String| writeln!(out, "{pad}    {line}").unwrap();
     let id = s.id();
@@ -214,7 +214,7 @@ fn stmt(out: &mut String, p: &Program, s: &Stmt, depth: usize) {
             w(out, format!("let fut = {kind} {{"));
             w(out, format!("    let mut acc: u64 = {id};"));
             for s in body {
-                stmt(out, p, s, depth + 2);
+                stmt(out, s, depth + 2);
             }
             w(out, "    acc".into());
             w(out, "};".into());
@@ -235,7 +235,7 @@ fn stmt(out: &mut String, p: &Program, s: &Stmt, depth: usize) {
             w(out, format!("let mut c = {kind} {{"));
             w(out, format!("    let mut acc: u64 = {id};"));
             for s in body {
-                stmt(out, p, s, depth + 2);
+                stmt(out, s, depth + 2);
             }
             w(out, "    acc".into());
             w(out, "};".into());
@@ -247,7 +247,7 @@ fn stmt(out: &mut String, p: &Program, s: &Stmt, depth: usize) {
             writeln!(out, "{pad}for i{id} in 0..{n}u64 {{ // s{id}: a loop").unwrap();
             w(out, format!("acc = mix(acc, i{id});"));
             for s in body {
-                stmt(out, p, s, depth + 1);
+                stmt(out, s, depth + 1);
             }
         }
         Stmt::EarlyReturn { m, r, hold, ret, .. } => {
