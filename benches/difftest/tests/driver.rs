@@ -56,16 +56,15 @@ fn stable_against_itself_finds_nothing() {
 /// The statement the fake toolchain alters: the first read of a statement's local into `acc`.
 const PLANTED: &str = "acc = mix(acc, v.val());";
 
-/// A fake toolchain: the real stable rustc, but the first `PLANTED` statement of the program it
-/// compiles gets `acc ^ 1` instead of `acc`, as a miscompile of one statement would.
-fn fake_toolchain(dir: &Path) -> std::path::PathBuf {
+/// A fake toolchain: the real stable rustc, but the program it compiles is first edited by the
+/// sed script `edit`, as a compiler bug would change one statement's meaning.
+fn fake_toolchain(dir: &Path, name: &str, edit: &str) -> std::path::PathBuf {
     let real = common::stable().rustc;
-    let script = dir.join("rustc-planted");
+    let script = dir.join(name);
     let body = format!(
         "#!/usr/bin/env bash\nset -e\nargs=()\nfor a in \"$@\"; do\n  if [[ \"$a\" == *.rs ]]; then\n    \
-         p=\"$(dirname \"$a\")/planted_$(basename \"$a\")\"\n    sed '0,/{pat}/s//acc = mix(acc ^ 1, v.val());/' \"$a\" > \"$p\"\n    \
+         p=\"$(dirname \"$a\")/planted_$(basename \"$a\")\"\n    sed '{edit}' \"$a\" > \"$p\"\n    \
          args+=(\"$p\")\n  else\n    args+=(\"$a\")\n  fi\ndone\nexec {real} \"${{args[@]}}\"\n",
-        pat = regex_escape(PLANTED),
         real = real.display()
     );
     std::fs::write(&script, body).unwrap();
@@ -75,6 +74,12 @@ fn fake_toolchain(dir: &Path) -> std::path::PathBuf {
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     script
+}
+
+/// The first `PLANTED` statement gets `acc ^ 1` instead of `acc`.
+fn planted_miscompile(dir: &Path) -> std::path::PathBuf {
+    let edit = format!("0,/{}/s//acc = mix(acc ^ 1, v.val());/", regex_escape(PLANTED));
+    fake_toolchain(dir, "rustc-planted", &edit)
 }
 
 fn regex_escape(s: &str) -> String {
@@ -99,7 +104,7 @@ fn planted_difference_is_caught_and_reduced() {
         "seed {seed} no longer contains the planted statement"
     );
     let tmp = tempfile::tempdir().unwrap();
-    let fake = fake_toolchain(tmp.path());
+    let fake = planted_miscompile(tmp.path());
     let out = tmp.path().join("out");
     let (code, log) = difftest(&[
         "--toolchain",
@@ -178,4 +183,48 @@ fn stable_against_the_fork_when_linked() {
     assert_eq!(code, 0, "stable and {fork} differ:\n{log}");
     let s = summary(out.path());
     assert_eq!(s["totals"]["identical"], 6, "{s:#}");
+}
+
+/// A program that crashes under one toolchain, and one that only one toolchain rejects, are
+/// both differences, classified as such (reduction off: the planted test covers it).
+#[test]
+fn crash_and_one_sided_rejection_are_differences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "rustc-abort",
+            "s/^fn main() {$/fn main() { std::process::abort();/",
+            "crash",
+        ),
+        (
+            "rustc-reject",
+            "0,/yield_now().await;/s//yield_now().await; compile_error!(\"planted\");/",
+            "compile_one_side",
+        ),
+    ];
+    for (name, edit, kind) in cases {
+        let fake = fake_toolchain(tmp.path(), name, edit);
+        let out = tmp.path().join(name).with_extension("out");
+        let (code, log) = difftest(&[
+            "--toolchain",
+            "stable",
+            "--toolchain",
+            fake.to_str().unwrap(),
+            "--seeds",
+            "1",
+            "--start",
+            "3",
+            "--opt",
+            "0",
+            "--reduce-budget",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{name}: the driver must fail:\n{log}");
+        let s = summary(&out);
+        let d = &s["differences"][0]["difference"];
+        assert_eq!(d["kind"], kind, "{name}: {s:#}");
+        assert_eq!(d["side"], "b", "{name}: {s:#}");
+    }
 }
