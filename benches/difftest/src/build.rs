@@ -1,12 +1,17 @@
 //! Build one program with one toolchain at one opt level, then run it; both bounded in time.
 //!
 //! rustc is called directly (the real binary from `ToolchainInfo`, never the rustup proxy), with
-//! only `--edition`, `-C opt-level` and `-o`, so that the command line in a reproducer is all
-//! it takes to rebuild. Debug assertions keep rustc's default for the opt level (on at 0), the
-//! same for every toolchain.
+//! only `--edition`, `-C opt-level`, `-o` and the compiler's own extra flags, so that the command
+//! line in a reproducer is all it takes to rebuild. Debug assertions keep rustc's default for the
+//! opt level (on at 0), the same for every toolchain.
+//!
+//! A compiler is named like in the other tools (`future-sizes`): a toolchain, optionally followed
+//! by rustc flags in the same argument (`"async-fork -Zsome-switch=no"`), so one fork build can be
+//! compared with itself with a patch switched off.
 
 use harness::rustc::{Invocation, Outcome};
-use harness::ToolchainInfo;
+use harness::toolchain::ToolchainError;
+use harness::{Toolchain, ToolchainInfo};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Duration;
@@ -22,6 +27,35 @@ impl Default for Limits {
         Limits {
             compile: Duration::from_secs(120),
             run: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A toolchain plus the extra rustc flags it is used with.
+#[derive(Clone, Debug)]
+pub struct Compiler {
+    /// The toolchain; its `name` is the whole spec, flags included, so reports show them.
+    pub info: ToolchainInfo,
+    pub flags: Vec<String>,
+}
+
+impl Compiler {
+    /// `"nightly"`, `"/path/to/rustc"`, `"async-fork -Zswitch=no"`.
+    pub fn from_spec(spec: &str) -> Result<Compiler, ToolchainError> {
+        let mut words = spec.split_whitespace();
+        let toolchain = words.next().unwrap_or("");
+        let flags: Vec<String> = words.map(str::to_string).collect();
+        let mut info = Toolchain::parse(toolchain).resolve()?;
+        if !flags.is_empty() {
+            info.name = format!("{toolchain} {}", flags.join(" "));
+        }
+        Ok(Compiler { info, flags })
+    }
+
+    pub fn plain(info: ToolchainInfo) -> Compiler {
+        Compiler {
+            info,
+            flags: Vec::new(),
         }
     }
 }
@@ -49,11 +83,13 @@ pub struct Build {
 }
 
 /// Compile `src` into `dir/<stem>` and run it.
-pub fn build_and_run(tc: &ToolchainInfo, src: &Path, dir: &Path, stem: &str, opt: u8, limits: Limits) -> Build {
+pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: u8, limits: Limits) -> Build {
+    let tc = &c.info;
     let bin = dir.join(stem);
     let inv = Invocation::new(&tc.rustc)
         .args(["--edition", "2021", "-C"])
         .arg(format!("opt-level={opt}"))
+        .args(&c.flags)
         .arg("-o")
         .arg(&bin)
         .arg(src)

@@ -6,13 +6,12 @@
 //! unless something differed. A difference becomes a folder under `<out>/failures/` holding the
 //! seed, the source, both sides' command lines and outputs, and the reduced program.
 
-use crate::build::{build_and_run, Build, Limits};
+use crate::build::{build_and_run, Build, Compiler, Limits};
 use crate::compare::{compare, sizes, DiffKind, Difference};
 use crate::program::Program;
 use crate::reduce::reduce;
 use crate::{generate, render};
 use anyhow::{Context, Result};
-use harness::ToolchainInfo;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,7 +22,7 @@ use std::time::Instant;
 pub struct Config {
     pub start: u64,
     pub seeds: u64,
-    pub toolchains: Vec<ToolchainInfo>,
+    pub toolchains: Vec<Compiler>,
     pub opts: Vec<u8>,
     pub out: PathBuf,
     pub limits: Limits,
@@ -78,9 +77,9 @@ pub struct Outcome {
 }
 
 /// Label of toolchain `i`, made unique when the same toolchain appears twice (`stable#2`).
-pub fn labels(tcs: &[ToolchainInfo]) -> Vec<String> {
+pub fn labels(tcs: &[Compiler]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for tc in tcs {
+    for tc in tcs.iter().map(|c| &c.info) {
         let base = Path::new(&tc.name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -281,11 +280,11 @@ fn save_failure(
          - a: `{}` ({})\n- b: `{}` ({})\n- difference: {:?} (side {}): {}\n\n\
          Files: `source.rs` (the generated program), `a.txt` / `b.txt` (command lines, rustc output, program \
          output of each side){}.\n\nRegenerate the source: `scripts/difftest.sh gen --seed {seed}`.\n\
-         Rerun: `scripts/difftest.sh --start {seed} --seeds 1 --opt {opt} --toolchain {} --toolchain {}`\n",
+         Rerun: `scripts/difftest.sh --start {seed} --seeds 1 --opt {opt} --toolchain '{}' --toolchain '{}'`\n",
         labels[ia],
-        cfg.toolchains[ia].describe(),
+        cfg.toolchains[ia].info.describe(),
         labels[ib],
-        cfg.toolchains[ib].describe(),
+        cfg.toolchains[ib].info.describe(),
         diff.kind,
         diff.side,
         diff.detail,
@@ -294,8 +293,8 @@ fn save_failure(
         } else {
             ""
         },
-        cfg.toolchains[ia].name,
-        cfg.toolchains[ib].name,
+        cfg.toolchains[ia].info.name,
+        cfg.toolchains[ib].info.name,
     );
     std::fs::write(dir.join("README.md"), readme)?;
     Ok(Failure {

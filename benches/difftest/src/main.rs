@@ -3,10 +3,10 @@
 
 use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand};
+use difftest::build::Compiler;
 use difftest::build::Limits;
 use difftest::campaign::{self, Config};
-use harness::toolchain::{installed_rustup_toolchains, resolve_all, FORK_TOOLCHAIN};
-use harness::Toolchain;
+use harness::toolchain::{installed_rustup_toolchains, FORK_TOOLCHAIN};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,7 +37,8 @@ struct RunArgs {
     /// First seed.
     #[arg(long, default_value_t = 0)]
     start: u64,
-    /// Toolchains (rustup names or paths to rustc); the first is the reference. Repeat the flag.
+    /// Toolchains (rustup names or paths to rustc, optionally followed by rustc flags in the same
+    /// argument: "async-fork -Zswitch=no"); the first is the reference. Repeat the flag.
     /// Default: stable vs nightly if installed, else stable vs stable; plus async-fork if linked.
     #[arg(long = "toolchain")]
     toolchains: Vec<String>,
@@ -93,8 +94,13 @@ fn main() -> Result<()> {
         // One toolchain against itself: checks the harness and the programs' determinism.
         names.push(names[0].clone());
     }
-    let specs: Vec<Toolchain> = names.iter().map(|n| Toolchain::parse(n)).collect();
-    let (toolchains, unavailable) = resolve_all(&specs);
+    let (mut toolchains, mut unavailable) = (Vec::new(), Vec::new());
+    for n in &names {
+        match Compiler::from_spec(n) {
+            Ok(c) => toolchains.push(c),
+            Err(e) => unavailable.push(e),
+        }
+    }
     for u in &unavailable {
         eprintln!("skipping: {u}");
     }
@@ -125,7 +131,10 @@ fn main() -> Result<()> {
     );
     let outcome = campaign::run(&cfg)?;
     let name = a.name.clone().unwrap_or_else(|| {
-        let l: Vec<String> = labels.iter().map(|l| l.replace('#', "-")).collect();
+        let l: Vec<String> = labels
+            .iter()
+            .map(|l| l.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "-"))
+            .collect();
         format!("{}-seeds-{}-{}", l.join("-vs-"), a.start, a.start + a.seeds)
     });
     let (json, md) = difftest::report::write(

@@ -38,7 +38,12 @@ pub fn write(
     let labels = crate::campaign::labels(&cfg.toolchains);
     let pairs: Vec<String> = labels[1..].iter().map(|b| format!("{} vs {b}", labels[0])).collect();
     let summary = Summary {
-        envelope: Envelope::new(SCHEMA, command, cfg.toolchains.clone(), unavailable),
+        envelope: Envelope::new(
+            SCHEMA,
+            command,
+            cfg.toolchains.iter().map(|c| c.info.clone()).collect(),
+            unavailable,
+        ),
         repo_commit: repo_commit(),
         seed_start: cfg.start,
         seeds: cfg.seeds,
@@ -80,7 +85,7 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
         s.envelope.date, s.envelope.machine.cpu_model, s.envelope.machine.cores
     )
     .unwrap();
-    for tc in &cfg.toolchains {
+    for tc in cfg.toolchains.iter().map(|c| &c.info) {
         writeln!(m, "- toolchain `{}`: {}", tc.name, tc.describe()).unwrap();
     }
     for u in &s.envelope.unavailable_toolchains {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use difftest::build::{build_and_run, Limits};
+use difftest::build::{build_and_run, Compiler, Limits};
 use difftest::compare::{compare, DiffKind};
 use serde_json::Value;
 use std::path::Path;
@@ -59,7 +59,7 @@ const PLANTED: &str = "acc = mix(acc, v.val());";
 /// A fake toolchain: the real stable rustc, but the program it compiles is first edited by the
 /// sed script `edit`, as a compiler bug would change one statement's meaning.
 fn fake_toolchain(dir: &Path, name: &str, edit: &str) -> std::path::PathBuf {
-    let real = common::stable().rustc;
+    let real = common::stable().info.rustc;
     let script = dir.join(name);
     let body = format!(
         "#!/usr/bin/env bash\nset -e\nargs=()\nfor a in \"$@\"; do\n  if [[ \"$a\" == *.rs ]]; then\n    \
@@ -149,7 +149,7 @@ fn planted_difference_is_caught_and_reduced() {
     let check = tempfile::tempdir().unwrap();
     let src = check.path().join("reduced.rs");
     std::fs::write(&src, &reduced).unwrap();
-    let fake_tc = harness::Toolchain::parse(fake.to_str().unwrap()).resolve().unwrap();
+    let fake_tc = Compiler::from_spec(fake.to_str().unwrap()).unwrap();
     let a = build_and_run(&common::stable(), &src, check.path(), "a", 0, Limits::default());
     let b = build_and_run(&fake_tc, &src, check.path(), "b", 0, Limits::default());
     let d = compare(&a, &b).expect("the reduced program must still differ");
@@ -202,14 +202,25 @@ fn crash_and_one_sided_rejection_are_differences() {
             "compile_one_side",
         ),
     ];
-    for (name, edit, kind) in cases {
-        let fake = fake_toolchain(tmp.path(), name, edit);
+    // Extra rustc flags in a toolchain spec reach rustc: an unknown one is a rejection.
+    let specs: Vec<(String, &str, &str)> = cases
+        .iter()
+        .map(|(name, edit, kind)| {
+            (
+                fake_toolchain(tmp.path(), name, edit).display().to_string(),
+                *name,
+                *kind,
+            )
+        })
+        .chain([("stable -Cno-such-option=1".to_string(), "flags", "compile_one_side")])
+        .collect();
+    for (spec, name, kind) in specs {
         let out = tmp.path().join(name).with_extension("out");
         let (code, log) = difftest(&[
             "--toolchain",
             "stable",
             "--toolchain",
-            fake.to_str().unwrap(),
+            &spec,
             "--seeds",
             "1",
             "--start",

@@ -1,9 +1,7 @@
 //! Shared by the integration tests: the stable toolchain every CI machine has.
 
-use harness::{Toolchain, ToolchainInfo};
+use difftest::build::Compiler;
 
-pub fn stable() -> ToolchainInfo {
-    Toolchain::parse("stable")
-        .resolve()
-        .expect("the stable toolchain is needed by these tests")
+pub fn stable() -> Compiler {
+    Compiler::from_spec("stable").expect("the stable toolchain is needed by these tests")
 }
