@@ -204,6 +204,7 @@ impl Report {
         }
         s.push('\n');
         s.push_str(&self.issue_criteria());
+        s.push_str(&self.side_by_side());
         for r in &self.results {
             let _ = writeln!(
                 s,
@@ -334,6 +335,35 @@ impl Report {
     }
 }
 
+impl Report {
+    /// Every toolchain's size per case in one table, for reading the effect of a patch at a glance.
+    fn side_by_side(&self) -> String {
+        let mut s = String::from("## Sizes side by side (bytes)\n\n| case | by-value | ideal |");
+        let mut rule = String::from("|---|---|---:|");
+        for r in &self.results {
+            let _ = write!(s, " {} |", r.toolchain);
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(s, "\n{rule}");
+        for (i, c) in self.cases.iter().enumerate() {
+            let _ = write!(
+                s,
+                "| {} | {} | {} |",
+                c.name,
+                if c.by_value { "yes" } else { "no" },
+                c.ideal
+            );
+            for r in &self.results {
+                let size = r.rows.as_ref().and_then(|rows| rows.get(i)).and_then(|row| row.size);
+                let _ = write!(s, " {} |", size.map(|x| x.to_string()).unwrap_or("-".into()));
+            }
+            s.push('\n');
+        }
+        s.push('\n');
+        s
+    }
+}
+
 fn ratio(r: Option<f64>) -> String {
     r.map(|x| format!("{x:.3}")).unwrap_or("-".into())
 }
@@ -426,6 +456,7 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| fork | 1.000 | 1.000 | - | yes | yes | yes |"), "{md}");
+        assert!(md.contains("| issue_mid | yes | 1027 | 3075 | 1027 |"), "{md}");
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["schema"], SCHEMA);
         assert_eq!(json["builds"][2]["sizes"]["issue_mid"], 1027);
