@@ -31,6 +31,27 @@ impl Default for Limits {
     }
 }
 
+/// A value of `-C opt-level`: `0`..`3`, or `s`/`z` (the sizes embedded targets are built at).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct OptLevel(String);
+
+impl std::str::FromStr for OptLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<OptLevel, String> {
+        match s {
+            "0" | "1" | "2" | "3" | "s" | "z" => Ok(OptLevel(s.to_string())),
+            _ => Err(format!("`{s}` is not an opt level (0, 1, 2, 3, s, z)")),
+        }
+    }
+}
+
+impl std::fmt::Display for OptLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A toolchain plus the extra rustc flags it is used with.
 #[derive(Clone, Debug)]
 pub struct Compiler {
@@ -74,7 +95,7 @@ pub struct Run {
 #[derive(Clone, Debug, Serialize)]
 pub struct Build {
     pub toolchain: String,
-    pub opt: u8,
+    pub opt: OptLevel,
     pub compile: Outcome,
     pub compile_stderr: String,
     pub compile_command: String,
@@ -83,7 +104,7 @@ pub struct Build {
 }
 
 /// Compile `src` into `dir/<stem>` and run it.
-pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: u8, limits: Limits) -> Build {
+pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: &OptLevel, limits: Limits) -> Build {
     let tc = &c.info;
     let bin = dir.join(stem);
     let inv = Invocation::new(&tc.rustc)
@@ -130,7 +151,7 @@ pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: u8, 
     });
     Build {
         toolchain: tc.name.clone(),
-        opt,
+        opt: opt.clone(),
         compile,
         compile_stderr,
         compile_command,

@@ -6,7 +6,7 @@
 //! unless something differed. A difference becomes a folder under `<out>/failures/` holding the
 //! seed, the source, both sides' command lines and outputs, and the reduced program.
 
-use crate::build::{build_and_run, Build, Compiler, Limits};
+use crate::build::{build_and_run, Build, Compiler, Limits, OptLevel};
 use crate::compare::{compare, sizes, DiffKind, Difference};
 use crate::program::Program;
 use crate::reduce::reduce;
@@ -23,7 +23,7 @@ pub struct Config {
     pub start: u64,
     pub seeds: u64,
     pub toolchains: Vec<Compiler>,
-    pub opts: Vec<u8>,
+    pub opts: Vec<OptLevel>,
     pub out: PathBuf,
     pub limits: Limits,
     pub jobs: usize,
@@ -35,7 +35,7 @@ pub struct Config {
 #[derive(Clone, Debug, Serialize)]
 pub struct Failure {
     pub seed: u64,
-    pub opt: u8,
+    pub opt: OptLevel,
     pub a: String,
     pub b: String,
     pub difference: Difference,
@@ -139,7 +139,7 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     let (mut totals, mut failures) = state.into_inner().unwrap();
     totals.elapsed_secs = started.elapsed().as_secs_f64();
     totals.future_bytes.sort();
-    failures.sort_by_key(|f| (f.seed, f.opt, f.b.clone()));
+    failures.sort_by_key(|f| (f.seed, f.opt.clone(), f.b.clone()));
     Ok(Outcome { totals, failures })
 }
 
@@ -174,7 +174,7 @@ fn run_seed(cfg: &Config, labels: &[String], seed: u64) -> Result<(Totals, Vec<F
         ..Totals::default()
     };
     let mut failures = Vec::new();
-    for &opt in &cfg.opts {
+    for opt in &cfg.opts {
         let builds: Vec<Build> = cfg
             .toolchains
             .iter()
@@ -213,7 +213,7 @@ fn save_failure(
     cfg: &Config,
     labels: &[String],
     seed: u64,
-    opt: u8,
+    opt: &OptLevel,
     (ia, ib): (usize, usize),
     program: &Program,
     source: &str,
@@ -299,7 +299,7 @@ fn save_failure(
     std::fs::write(dir.join("README.md"), readme)?;
     Ok(Failure {
         seed,
-        opt,
+        opt: opt.clone(),
         a: labels[ia].clone(),
         b: labels[ib].clone(),
         difference: diff,

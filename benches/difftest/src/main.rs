@@ -44,7 +44,7 @@ struct RunArgs {
     toolchains: Vec<String>,
     /// Opt levels, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0,3")]
-    opt: Vec<u8>,
+    opt: Vec<difftest::build::OptLevel>,
     /// Output folder: summary files and failures/.
     #[arg(long, default_value = "results/difftest")]
     out: PathBuf,

@@ -9,7 +9,8 @@ use serde::Serialize;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-pub const SCHEMA: &str = "difftest/1";
+/// 2: opt levels are strings (`"0"`, `"s"`); 1 had numbers.
+pub const SCHEMA: &str = "difftest/2";
 
 #[derive(Serialize)]
 pub struct Summary<'a> {
@@ -19,7 +20,7 @@ pub struct Summary<'a> {
     pub repo_commit: Option<String>,
     pub seed_start: u64,
     pub seeds: u64,
-    pub opts: &'a [u8],
+    pub opts: &'a [crate::build::OptLevel],
     /// `reference vs other` for each compared pair.
     pub pairs: Vec<String>,
     pub totals: &'a Totals,

@@ -46,7 +46,7 @@ fn stable_against_itself_finds_nothing() {
     ]);
     assert_eq!(code, 0, "{log}");
     let s = summary(out.path());
-    assert_eq!(s["schema"], "difftest/1");
+    assert_eq!(s["schema"], "difftest/2");
     assert_eq!(s["totals"]["comparisons"], 6, "{s:#}");
     assert_eq!(s["totals"]["identical"], 6, "{s:#}");
     assert_eq!(s["differences"].as_array().unwrap().len(), 0);
@@ -150,8 +150,9 @@ fn planted_difference_is_caught_and_reduced() {
     let src = check.path().join("reduced.rs");
     std::fs::write(&src, &reduced).unwrap();
     let fake_tc = Compiler::from_spec(fake.to_str().unwrap()).unwrap();
-    let a = build_and_run(&common::stable(), &src, check.path(), "a", 0, Limits::default());
-    let b = build_and_run(&fake_tc, &src, check.path(), "b", 0, Limits::default());
+    let o0 = "0".parse().unwrap();
+    let a = build_and_run(&common::stable(), &src, check.path(), "a", &o0, Limits::default());
+    let b = build_and_run(&fake_tc, &src, check.path(), "b", &o0, Limits::default());
     let d = compare(&a, &b).expect("the reduced program must still differ");
     assert_eq!(d.kind, DiffKind::Transcript, "{d:?}");
 }

@@ -16,13 +16,14 @@ fn fixed_seeds_build_and_run_on_stable() {
     for seed in SEEDS {
         let src = dir.path().join(format!("s{seed}.rs"));
         std::fs::write(&src, difftest::source_for_seed(seed)).unwrap();
-        for opt in [0, 3] {
+        for opt in ["0", "3"] {
+            let level = opt.parse().unwrap();
             let b = build_and_run(
                 &tc,
                 &src,
                 dir.path(),
                 &format!("s{seed}-O{opt}"),
-                opt,
+                &level,
                 Limits::default(),
             );
             assert!(
@@ -55,7 +56,7 @@ fn fixed_seeds_build_and_run_on_stable() {
                 &src,
                 dir.path(),
                 &format!("s{seed}-O{opt}-again"),
-                opt,
+                &level,
                 Limits::default(),
             );
             assert_eq!(compare(&b, &again), None, "seed {seed} O{opt} is not deterministic");
