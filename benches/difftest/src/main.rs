@@ -122,10 +122,10 @@ fn main() -> Result<()> {
     };
     let labels = campaign::labels(&cfg.toolchains);
     eprintln!(
-        "difftest: seeds {}..{}, opt {:?}, {} (reference {})",
+        "difftest: seeds {}..{}, opt levels {}, {} (reference {})",
         a.start,
         a.start + a.seeds,
-        a.opt,
+        a.opt.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(","),
         labels.join(" / "),
         labels[0]
     );

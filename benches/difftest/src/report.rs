@@ -94,11 +94,11 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
     }
     writeln!(
         m,
-        "- seeds {}..{} ({} run), opt levels {:?}",
+        "- seeds {}..{} ({} run), opt levels {}",
         s.seed_start,
         s.seed_start + s.seeds,
         t.seeds_run,
-        s.opts
+        s.opts.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
     )
     .unwrap();
     writeln!(m, "\n| | |\n|---|---|").unwrap();
