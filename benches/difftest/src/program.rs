@@ -176,6 +176,30 @@ impl Stmt {
         }
     }
 
+    /// Does this statement itself (not its nested statements) use one of these bindings?
+    pub fn mentions_own(&self, names: &[String]) -> bool {
+        fn arg_mentions(a: &Arg, names: &[String]) -> bool {
+            match a {
+                Arg::Name(n) | Arg::RefName(n) | Arg::Deref(n) => names.contains(n),
+                Arg::Tuple(a, b) => arg_mentions(a, names) || arg_mentions(b, names),
+                Arg::Wrap(a) => arg_mentions(a, names),
+                Arg::New(..) | Arg::RefNew(..) => false,
+            }
+        }
+        let calls: Vec<&Call> = match self {
+            Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => vec![call],
+            Stmt::Select { a, b, .. } => vec![a, b],
+            _ => Vec::new(),
+        };
+        let own = match self {
+            Stmt::Live { read: Some(n), .. } | Stmt::RawBinding { name: n, .. } | Stmt::Touch { name: n, .. } => {
+                names.contains(n)
+            }
+            _ => false,
+        };
+        own || calls.iter().any(|c| c.args.iter().any(|a| arg_mentions(a, names)))
+    }
+
     pub fn body(&self) -> Option<&Vec<Stmt>> {
         match self {
             Stmt::Block { body, .. } | Stmt::Closure { body, .. } | Stmt::Loop { body, .. } => Some(body),
@@ -197,7 +221,10 @@ pub struct AsyncFn {
     /// The fn is named `f{index}`; indices survive reduction. Calls only go to higher indices,
     /// so the call graph is a DAG and every program terminates.
     pub index: usize,
-    pub params: Vec<Param>,
+    /// Parameters with their slot: parameter `(k, _)` binds `p{k}` (or `p{k}a`, `p{k}b`). Slots
+    /// are the generated positions and survive reduction, so removing a parameter renames
+    /// nothing.
+    pub params: Vec<(usize, Param)>,
     pub ret: Ret,
     pub body: Vec<Stmt>,
 }
@@ -225,6 +252,11 @@ impl Program {
             walk(&f.body, &mut out);
         }
         out
+    }
+
+    /// Number of parameters over all fns.
+    pub fn param_count(&self) -> usize {
+        self.fns.iter().map(|f| f.params.len()).sum()
     }
 
     /// Number of statements, nested ones included: the size measure of reduction.
@@ -288,6 +320,50 @@ impl Program {
         out
     }
 
+    /// The program without parameter `slot` of fn `index`: the argument goes from every call,
+    /// and every statement that mentions the parameter's bindings goes from the body.
+    pub fn without_param(&self, index: usize, slot: usize) -> Program {
+        fn drop_arg(body: &mut [Stmt], index: usize, pos: usize) {
+            for s in body.iter_mut() {
+                let calls: Vec<&mut Call> = match s {
+                    Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => {
+                        vec![call]
+                    }
+                    Stmt::Select { a, b, .. } => vec![a, b],
+                    _ => Vec::new(),
+                };
+                for c in calls.into_iter().filter(|c| c.callee == index) {
+                    c.args.remove(pos);
+                }
+                if let Some(b) = s.body_mut() {
+                    drop_arg(b, index, pos);
+                }
+            }
+        }
+        fn drop_mentions(body: &mut Vec<Stmt>, names: &[String]) {
+            body.retain(|s| !s.mentions_own(names));
+            for s in body.iter_mut() {
+                if let Some(b) = s.body_mut() {
+                    drop_mentions(b, names);
+                }
+            }
+        }
+        let mut p = self.clone();
+        let Some(f) = p.fns.iter_mut().find(|f| f.index == index) else {
+            return p;
+        };
+        let Some(pos) = f.params.iter().position(|(k, _)| *k == slot) else {
+            return p;
+        };
+        f.params.remove(pos);
+        let names = [format!("p{slot}"), format!("p{slot}a"), format!("p{slot}b")];
+        drop_mentions(&mut f.body, &names);
+        for f in &mut p.fns {
+            drop_arg(&mut f.body, index, pos);
+        }
+        p
+    }
+
     /// The program without fn `index` and every statement that calls it.
     pub fn without_fn(&self, index: usize) -> Program {
         fn filter(body: &mut Vec<Stmt>, index: usize) {
@@ -304,5 +380,57 @@ impl Program {
             filter(&mut f.body, index);
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate;
+
+    fn calls_of(body: &[Stmt], out: &mut Vec<Call>) {
+        for s in body {
+            match s {
+                Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => {
+                    out.push(call.clone())
+                }
+                Stmt::Select { a, b, .. } => out.extend([a.clone(), b.clone()]),
+                _ => {}
+            }
+            if let Some(b) = s.body() {
+                calls_of(b, out);
+            }
+        }
+    }
+
+    /// After removing any parameter, every call still passes one argument per parameter and
+    /// nothing mentions the removed bindings.
+    #[test]
+    fn removing_a_parameter_keeps_calls_consistent() {
+        for seed in 0..60 {
+            let p = generate(seed);
+            for f in &p.fns {
+                for (slot, _) in &f.params {
+                    let q = p.without_param(f.index, *slot);
+                    let mut calls = Vec::new();
+                    for g in &q.fns {
+                        calls_of(&g.body, &mut calls);
+                    }
+                    for c in &calls {
+                        let callee = q.fns.iter().find(|g| g.index == c.callee).unwrap();
+                        assert_eq!(c.args.len(), callee.params.len(), "seed {seed}: f{}", c.callee);
+                    }
+                    let names = [format!("p{slot}"), format!("p{slot}a"), format!("p{slot}b")];
+                    let g = q.fns.iter().find(|g| g.index == f.index).unwrap();
+                    assert_eq!(g.params.len() + 1, f.params.len());
+                    assert!(q.stmt_ids().len() <= p.stmt_ids().len());
+                    let mut stack: Vec<&Stmt> = g.body.iter().collect();
+                    while let Some(s) = stack.pop() {
+                        assert!(!s.mentions_own(&names), "seed {seed}: s{} still uses p{slot}", s.id());
+                        stack.extend(s.body().into_iter().flatten());
+                    }
+                }
+            }
+        }
     }
 }

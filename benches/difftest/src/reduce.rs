@@ -6,7 +6,7 @@
 //! test is supplied by the caller (build with both toolchains, compare, same kind and side of
 //! difference); a candidate that no longer compiles is simply not interesting.
 //!
-//! Strategy: first whole functions, then ddmin-style chunks of statements (halves, quarters, ...
+//! Strategy: first whole functions, then parameters, then ddmin-style chunks of statements (halves, quarters, ...
 //! down to single statements, outer statements before the ones nested in them), then loops,
 //! blocks and closures replaced by their bodies; repeated until a full round removes nothing or
 //! the test budget is spent.
@@ -37,11 +37,21 @@ pub fn reduce(original: &Program, budget: usize, interesting: &mut dyn FnMut(&Pr
         }
     };
     loop {
-        let before = (p.fns.len(), p.stmt_count());
+        let before = (p.fns.len(), p.stmt_count(), p.param_count());
         // Functions, deepest callee first (they are the leaves of the call DAG).
         let indices: Vec<usize> = p.fns.iter().map(|f| f.index).filter(|&i| i != 0).rev().collect();
         for i in indices {
             let cand = p.without_fn(i);
+            try_candidate(cand, &mut p, &mut tests);
+        }
+        // Parameters (with the arguments passed to them and the statements that use them).
+        let slots: Vec<(usize, usize)> = p
+            .fns
+            .iter()
+            .flat_map(|f| f.params.iter().map(move |(k, _)| (f.index, *k)))
+            .collect();
+        for (index, slot) in slots {
+            let cand = p.without_param(index, slot);
             try_candidate(cand, &mut p, &mut tests);
         }
         // Statements, ddmin-style.
@@ -74,7 +84,7 @@ pub fn reduce(original: &Program, budget: usize, interesting: &mut dyn FnMut(&Pr
                 try_candidate(cand, &mut p, &mut tests);
             }
         }
-        if tests >= budget || (p.fns.len(), p.stmt_count()) == before {
+        if tests >= budget || (p.fns.len(), p.stmt_count(), p.param_count()) == before {
             break;
         }
     }

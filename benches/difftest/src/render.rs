@@ -98,7 +98,7 @@ fn stored_call(c: &Call, id: u32, lets: &mut Vec<String>) -> String {
 }
 
 fn render_fn(out: &mut String, f: &AsyncFn) {
-    let params: Vec<String> = f.params.iter().enumerate().map(|(i, p)| param(i, p)).collect();
+    let params: Vec<String> = f.params.iter().map(|(k, p)| param(*k, p)).collect();
     writeln!(
         out,
         "async fn f{}({}) -> {} {{",
@@ -346,12 +346,7 @@ fn render_main(out: &mut String, p: &Program) {
     writeln!(out, "    println!(\"{SIZES_MARKER}\");").unwrap();
     out.push_str("    QUIET.with(|q| q.set(true));\n");
     for f in &p.fns {
-        let args: Vec<String> = f
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, p)| fresh_arg(p, 900 + i as u32))
-            .collect();
+        let args: Vec<String> = f.params.iter().map(|(k, p)| fresh_arg(p, 900 + *k as u32)).collect();
         writeln!(
             out,
             "    println!(\"f{} {{}}\", std::mem::size_of_val(&f{}({})));",

@@ -63,3 +63,31 @@ fn fixed_seeds_build_and_run_on_stable() {
         }
     }
 }
+
+/// Programs the reducer makes by removing parameters still compile (type- and borrow-check only).
+#[test]
+fn programs_without_a_parameter_still_compile() {
+    let tc = common::stable();
+    let dir = tempfile::tempdir().unwrap();
+    for seed in [0u64, 1, 2] {
+        let p = difftest::generate(seed);
+        for f in p.fns.iter().filter(|f| !f.params.is_empty()) {
+            let q = p.without_param(f.index, f.params[0].0);
+            let src = dir.path().join(format!("s{seed}_f{}.rs", f.index));
+            std::fs::write(&src, difftest::render(&q)).unwrap();
+            let out = std::process::Command::new(&tc.info.rustc)
+                .args(["--edition", "2021", "--emit=metadata", "-o"])
+                .arg(dir.path().join("out.rmeta"))
+                .arg(&src)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "seed {seed} without f{} p{}: {}",
+                f.index,
+                f.params[0].0,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}

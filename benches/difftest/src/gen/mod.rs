@@ -109,7 +109,7 @@ impl Gen {
         self.costs[index] = self.cur_cost;
         AsyncFn {
             index,
-            params,
+            params: params.into_iter().enumerate().collect(),
             ret,
             body,
         }
