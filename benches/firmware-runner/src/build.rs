@@ -37,7 +37,11 @@ pub enum BuildError {
     Io(#[from] std::io::Error),
 }
 
-/// Where a toolchain's builds go: `<firmware>/target/runner/<toolchain>`.
+/// Where a toolchain's builds go: `<firmware>/target/runner/<toolchain>-<build id>`.
+///
+/// The build id changes when the compiler binary does. Cargo's own fingerprint keys on
+/// `rustc -vV`, which a rebuilt fork keeps, and would reuse dependencies the new compiler cannot
+/// load (E0463); a fresh directory per compiler build avoids that.
 pub fn target_dir(firmware_dir: &Path, toolchain: &ToolchainInfo) -> PathBuf {
     let name: String = toolchain
         .name
@@ -50,7 +54,31 @@ pub fn target_dir(firmware_dir: &Path, toolchain: &ToolchainInfo) -> PathBuf {
             }
         })
         .collect();
-    firmware_dir.join("target/runner").join(name)
+    firmware_dir
+        .join("target/runner")
+        .join(format!("{name}-{:016x}", compiler_build_id(toolchain)))
+}
+
+/// A hash of the compiler's identity: `rustc -vV`, and size and mtime of its binary and of the
+/// sysroot's `librustc_driver`.
+fn compiler_build_id(toolchain: &ToolchainInfo) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    toolchain.version.verbose.hash(&mut h);
+    let mut files = vec![toolchain.rustc.clone()];
+    if let Ok(entries) = std::fs::read_dir(toolchain.sysroot.join("lib")) {
+        files.extend(entries.flatten().map(|e| e.path()).filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("librustc_driver"))
+        }));
+    }
+    for f in files {
+        if let Ok(meta) = std::fs::metadata(&f) {
+            meta.len().hash(&mut h);
+            meta.modified().ok().hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 fn rust_lld(sysroot: &Path) -> PathBuf {
