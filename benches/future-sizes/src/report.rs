@@ -182,8 +182,8 @@ impl Report {
         let _ = writeln!(s, "## Summary\n");
         let _ = writeln!(
             s,
-            "| toolchain | geomean size/{b} (by-value cases) | cases larger than {b} | cases within {NEAR_IDEAL}x ideal | \
-             sizes equal across opt levels | outputs equal to {b} |"
+            "| toolchain | geomean size/{b} (by-value cases) | cases smaller / equal / larger than {b} | \
+             cases within {NEAR_IDEAL}x ideal | sizes equal across opt levels | outputs equal to {b} |"
         );
         s.push_str("|---|---:|---:|---:|---|---|\n");
         for r in &self.results {
@@ -192,7 +192,7 @@ impl Report {
                 "| {} | {} | {} | {} / {} | {} | {} |",
                 r.toolchain,
                 r.by_value_geomean.map(|g| format!("{g:.3}")).unwrap_or("-".into()),
-                r.rows.as_ref().map(|_| r.grown.len().to_string()).unwrap_or("-".into()),
+                r.rows.as_deref().map(smaller_equal_larger).unwrap_or("-".into()),
                 r.near_ideal,
                 self.cases.len(),
                 match self.opt_levels.len() {
@@ -364,6 +364,18 @@ impl Report {
     }
 }
 
+/// `smaller / equal / larger` counts against the baseline: the A/B of a switch is exact when the
+/// first and last are 0.
+fn smaller_equal_larger(rows: &[Row]) -> String {
+    let count = |o: std::cmp::Ordering| {
+        rows.iter()
+            .filter(|r| matches!((r.size, r.baseline), (Some(s), Some(b)) if s.cmp(&b) == o))
+            .count()
+    };
+    use std::cmp::Ordering::*;
+    format!("{} / {} / {}", count(Less), count(Equal), count(Greater))
+}
+
 fn ratio(r: Option<f64>) -> String {
     r.map(|x| format!("{x:.3}")).unwrap_or("-".into())
 }
@@ -456,6 +468,7 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| fork | 1.000 | 1.000 | - | yes | yes | yes |"), "{md}");
+        assert!(md.contains("| fork | 0.409 | 2 / 0 / 0 | 2 / 2 |"), "{md}");
         assert!(md.contains("| issue_mid | yes | 1027 | 3075 | 1027 |"), "{md}");
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["schema"], SCHEMA);
