@@ -487,11 +487,15 @@ fn count_build(p: &Prepared, toolchains: &[ToolchainInfo], opts: &Options, store
                     })
                 }
                 Ok((m, None, _)) => {
-                    let status = match m.outcome.is_success() {
-                        true => Status::Failed {
+                    let status = match (m.outcome.is_success(), failure_status(&m.outcome)) {
+                        (true, _) => Status::Failed {
                             reason: "callgrind wrote no instruction count".into(),
                         },
-                        false => failure_status(&m.outcome),
+                        // The native runs may have succeeded; say which measurement failed.
+                        (false, Status::Failed { reason }) => Status::Failed {
+                            reason: format!("under callgrind: {reason}"),
+                        },
+                        (false, other) => other,
                     };
                     bar.println(format!(
                         "  {tc} / {w} / {} / {s} (callgrind): {}",

@@ -14,7 +14,7 @@ use crate::results::ResultsFile;
 use plotters::prelude::*;
 use std::path::Path;
 
-const PALETTE: [RGBColor; 10] = [
+const PALETTE: [RGBColor; 13] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -25,6 +25,9 @@ const PALETTE: [RGBColor; 10] = [
     RGBColor(127, 127, 127),
     RGBColor(188, 189, 34),
     RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(255, 187, 120),
+    RGBColor(152, 223, 138),
 ];
 
 fn color(i: usize) -> RGBColor {
