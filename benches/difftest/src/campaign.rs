@@ -29,6 +29,8 @@ pub struct Config {
     pub jobs: usize,
     /// Test budget of the reducer per difference; 0 disables reduction.
     pub reduce_budget: usize,
+    /// Start no new seed after this long; the summary then says how many seeds ran.
+    pub time_budget: Option<std::time::Duration>,
 }
 
 /// One difference, as it appears in the summary.
@@ -59,6 +61,8 @@ pub struct Reduction {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Totals {
     pub seeds_run: u64,
+    /// The time budget ran out before every requested seed was run.
+    pub stopped_early: bool,
     /// Program pairs compared (seed x opt x toolchain pair).
     pub comparisons: u64,
     pub identical: u64,
@@ -106,6 +110,9 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     let total = cfg.seeds as usize;
     let worker = || -> Result<()> {
         loop {
+            if cfg.time_budget.is_some_and(|b| started.elapsed() >= b) {
+                return Ok(());
+            }
             let k = next.fetch_add(1, Ordering::SeqCst);
             if k >= total {
                 return Ok(());
@@ -138,6 +145,7 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     })?;
     let (mut totals, mut failures) = state.into_inner().unwrap();
     totals.elapsed_secs = started.elapsed().as_secs_f64();
+    totals.stopped_early = totals.seeds_run < cfg.seeds;
     totals.future_bytes.sort();
     failures.sort_by_key(|f| (f.seed, f.opt.clone(), f.b.clone()));
     Ok(Outcome { totals, failures })

@@ -57,6 +57,9 @@ struct RunArgs {
     /// Reducer test budget per difference; 0 disables reduction.
     #[arg(long, default_value_t = 300)]
     reduce_budget: usize,
+    /// Start no new seed after this many minutes (the summary says how many ran).
+    #[arg(long)]
+    max_minutes: Option<f64>,
     #[arg(long, default_value_t = 120)]
     compile_timeout: u64,
     #[arg(long, default_value_t = 10)]
@@ -70,7 +73,14 @@ fn default_toolchains() -> Vec<String> {
         set.push("nightly".into());
     }
     if installed.iter().any(|n| n == FORK_TOOLCHAIN) {
-        set.push(FORK_TOOLCHAIN.into());
+        // Linked is not enough: while the fork is being rebuilt its sysroot has no std yet,
+        // and every program would be a one-sided compile failure.
+        let host = harness::Target::new(harness::target::HOST);
+        match harness::Toolchain::parse(FORK_TOOLCHAIN).resolve() {
+            Ok(tc) if tc.has_core_for(&host) => set.push(FORK_TOOLCHAIN.into()),
+            Ok(_) => eprintln!("note: {FORK_TOOLCHAIN} is linked but has no std for {host} yet; not compared"),
+            Err(e) => eprintln!("note: {e}; not compared"),
+        }
     }
     if set.len() == 1 {
         set.push("stable".into());
@@ -119,6 +129,7 @@ fn main() -> Result<()> {
         },
         jobs: a.jobs,
         reduce_budget: a.reduce_budget,
+        time_budget: a.max_minutes.map(|m| Duration::from_secs_f64(m * 60.0)),
     };
     let labels = campaign::labels(&cfg.toolchains);
     eprintln!(
@@ -156,6 +167,12 @@ fn main() -> Result<()> {
         json.display(),
         md.display()
     );
+    if t.stopped_early {
+        eprintln!(
+            "difftest: time budget reached, {} of {} seeds run",
+            t.seeds_run, a.seeds
+        );
+    }
     if !outcome.failures.is_empty() {
         std::process::exit(1);
     }

@@ -101,6 +101,14 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
         s.opts.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
     )
     .unwrap();
+    if t.stopped_early {
+        writeln!(
+            m,
+            "- **stopped early** (time budget): {} of {} seeds run",
+            t.seeds_run, s.seeds
+        )
+        .unwrap();
+    }
     writeln!(m, "\n| | |\n|---|---|").unwrap();
     writeln!(m, "| programs compared (seed x opt x pair) | {} |", t.comparisons).unwrap();
     writeln!(m, "| identical | {} |", t.identical).unwrap();

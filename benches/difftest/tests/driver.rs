@@ -163,9 +163,17 @@ fn planted_difference_is_caught_and_reduced() {
 #[test]
 fn stable_against_the_fork_when_linked() {
     let fork = harness::toolchain::FORK_TOOLCHAIN;
-    if let Err(e) = harness::Toolchain::parse(fork).resolve() {
-        eprintln!("skipped: {e}");
-        return;
+    match harness::Toolchain::parse(fork).resolve() {
+        Err(e) => {
+            eprintln!("skipped: {e}");
+            return;
+        }
+        // Linked but still being built: no std for the host yet.
+        Ok(tc) if !tc.has_core_for(&harness::Target::new(harness::target::HOST)) => {
+            eprintln!("skipped: {fork} has no core/std for the host yet");
+            return;
+        }
+        Ok(_) => {}
     }
     let out = tempfile::tempdir().unwrap();
     let o = out.path().to_str().unwrap();
@@ -239,4 +247,26 @@ fn crash_and_one_sided_rejection_are_differences() {
         assert_eq!(d["kind"], kind, "{name}: {s:#}");
         assert_eq!(d["side"], "b", "{name}: {s:#}");
     }
+}
+
+/// With a time budget that is already spent, no seed runs, and the summary says so.
+#[test]
+fn time_budget_stops_early_and_says_so() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let (code, log) = difftest(&[
+        "--toolchain",
+        "stable",
+        "--seeds",
+        "5",
+        "--max-minutes",
+        "0",
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, 0, "{log}");
+    let s = summary(out.path());
+    assert_eq!(s["totals"]["seeds_run"], 0, "{s:#}");
+    assert_eq!(s["totals"]["stopped_early"], true, "{s:#}");
+    assert!(log.contains("0 of 5 seeds run"), "{log}");
 }
