@@ -22,7 +22,9 @@ step_status() {
         [ -z "$(tree_git status --porcelain --untracked-files=no)" ] || echo "          the tree has uncommitted edits"
     fi
     local stamp=$STAGE1/$STAMP_NAME
-    if [ ! -f "$stamp" ]; then echo "built:    no"
+    if [ ! -f "$stamp" ] && [ -x "$STAGE1/bin/rustc" ]; then
+        echo "built:    by x.py outside the pipeline, series unknown (run 'scripts/fork.sh build')"
+    elif [ ! -f "$stamp" ]; then echo "built:    no"
     else
         local built commit
         built=$(sed -n 's/.*"series_hash": "\([0-9a-f]*\)".*/\1/p' "$stamp")
