@@ -45,7 +45,12 @@ pub fn fold_into(data: &mut ResultsFile, repo: &Path, out_dir: &Path) -> anyhow:
         };
         let m = process::run(&cmd, Duration::from_secs(1800))?;
         if !m.outcome.is_success() {
-            eprintln!("bench: runtime bench with {} failed: {}", tc.name, m.outcome.summary());
+            // cargo's exit code 101 is any failure, not an ICE: report its first error line.
+            eprintln!(
+                "bench: runtime bench with {} failed: {}",
+                tc.name,
+                harness::rustc::first_error_line(&m.stderr)
+            );
             continue;
         }
         for (workload, mean_ns, median_ns) in read_estimates(&target_dir.join("criterion"))? {

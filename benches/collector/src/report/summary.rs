@@ -187,6 +187,7 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
         s.push_str("## Runtime (criterion: poll the generated workload to completion on the host)\n\n");
         let names: Vec<&str> = {
             let mut v: Vec<&str> = data.runtime.iter().map(|r| r.workload.as_str()).collect();
+            v.sort();
             v.dedup();
             v
         };
