@@ -79,6 +79,41 @@ impl Compiler {
             flags: Vec::new(),
         }
     }
+
+    /// What identifies this build of the toolchain on disk: rustc, its driver library and the
+    /// host std, with sizes and modification times. A fork being rebuilt during a campaign
+    /// changes (or loses) them, and a comparison against a half-installed compiler means nothing.
+    pub fn fingerprint(&self) -> String {
+        let tc = &self.info;
+        let host_lib = tc.sysroot.join("lib/rustlib").join(harness::target::HOST).join("lib");
+        let mut files = vec![tc.rustc.clone()];
+        for (dir, prefix, suffix) in [
+            (tc.sysroot.join("lib"), "librustc_driver-", ".so"),
+            (host_lib.clone(), "libstd-", ".rlib"),
+            (host_lib, "libcore-", ".rlib"),
+        ] {
+            let mut found: Vec<_> = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = p.file_name().unwrap_or_default().to_string_lossy();
+                    n.starts_with(prefix) && n.ends_with(suffix)
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        }
+        files
+            .iter()
+            .map(|f| match std::fs::metadata(f) {
+                Ok(m) => format!("{} {} {:?}", f.display(), m.len(), m.modified().ok()),
+                Err(_) => format!("{} missing", f.display()),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// How the program ran (only when it compiled).

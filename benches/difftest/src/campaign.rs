@@ -61,8 +61,11 @@ pub struct Reduction {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Totals {
     pub seeds_run: u64,
-    /// The time budget ran out before every requested seed was run.
+    /// The time budget ran out, or a toolchain changed, before every requested seed was run.
     pub stopped_early: bool,
+    /// A toolchain's files changed during the campaign (a fork being rebuilt): the campaign
+    /// stopped, and the seed that saw the change was discarded.
+    pub toolchain_changed: Option<String>,
     /// Program pairs compared (seed x opt x toolchain pair).
     pub comparisons: u64,
     pub identical: u64,
@@ -108,9 +111,11 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     let done = AtomicUsize::new(0);
     let state = Mutex::new((Totals::default(), Vec::<Failure>::new()));
     let total = cfg.seeds as usize;
+    let prints: Vec<String> = cfg.toolchains.iter().map(Compiler::fingerprint).collect();
+    let changed: Mutex<Option<String>> = Mutex::new(None);
     let worker = || -> Result<()> {
         loop {
-            if cfg.time_budget.is_some_and(|b| started.elapsed() >= b) {
+            if cfg.time_budget.is_some_and(|b| started.elapsed() >= b) || changed.lock().unwrap().is_some() {
                 return Ok(());
             }
             let k = next.fetch_add(1, Ordering::SeqCst);
@@ -119,6 +124,18 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
             }
             let seed = cfg.start + k as u64;
             let (totals, failures) = run_seed(cfg, &labels, seed)?;
+            if let Some(i) = (0..prints.len()).find(|&i| cfg.toolchains[i].fingerprint() != prints[i]) {
+                let msg = format!(
+                    "toolchain `{}` changed on disk during the campaign (rebuilt?); stopped, seed {seed} discarded",
+                    labels[i]
+                );
+                eprintln!("difftest: {msg}");
+                for f in &failures {
+                    let _ = std::fs::remove_dir_all(&f.dir);
+                }
+                *changed.lock().unwrap() = Some(msg);
+                return Ok(());
+            }
             let n = done.fetch_add(1, Ordering::SeqCst) + 1;
             let mut st = state.lock().unwrap();
             merge(&mut st.0, &totals);
@@ -146,6 +163,7 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
     let (mut totals, mut failures) = state.into_inner().unwrap();
     totals.elapsed_secs = started.elapsed().as_secs_f64();
     totals.stopped_early = totals.seeds_run < cfg.seeds;
+    totals.toolchain_changed = changed.into_inner().unwrap();
     totals.future_bytes.sort();
     failures.sort_by_key(|f| (f.seed, f.opt.clone(), f.b.clone()));
     Ok(Outcome { totals, failures })

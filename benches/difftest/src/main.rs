@@ -173,6 +173,9 @@ fn main() -> Result<()> {
             t.seeds_run, a.seeds
         );
     }
+    if t.toolchain_changed.is_some() {
+        std::process::exit(2);
+    }
     if !outcome.failures.is_empty() {
         std::process::exit(1);
     }

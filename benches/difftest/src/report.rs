@@ -101,6 +101,9 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
         s.opts.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
     )
     .unwrap();
+    if let Some(c) = &t.toolchain_changed {
+        writeln!(m, "- **aborted**: {c}").unwrap();
+    }
     if t.stopped_early {
         writeln!(
             m,

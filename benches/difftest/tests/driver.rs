@@ -270,3 +270,46 @@ fn time_budget_stops_early_and_says_so() {
     assert_eq!(s["totals"]["stopped_early"], true, "{s:#}");
     assert!(log.contains("0 of 5 seeds run"), "{log}");
 }
+
+/// A toolchain whose files change during the campaign (a fork being rebuilt) stops it: the seed
+/// that saw the change is discarded, the summary says why, and the exit status is 2.
+#[test]
+fn a_toolchain_changing_during_the_campaign_stops_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = common::stable().info.rustc;
+    let script = tmp.path().join("rustc-rebuilt");
+    // Every compile appends to the script itself, as a rebuild replaces the binary.
+    let body = format!(
+        "#!/usr/bin/env bash\ncase \"$*\" in *.rs*) echo '# rebuilt' >> \"$0\";; esac\nexec {} \"$@\"\n",
+        real.display()
+    );
+    std::fs::write(&script, body).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let (code, log) = difftest(&[
+        "--toolchain",
+        "stable",
+        "--toolchain",
+        script.to_str().unwrap(),
+        "--seeds",
+        "3",
+        "--opt",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{log}");
+    let s = summary(&out);
+    assert_eq!(s["totals"]["seeds_run"], 0, "{s:#}");
+    assert!(
+        s["totals"]["toolchain_changed"]
+            .as_str()
+            .unwrap()
+            .contains("changed on disk"),
+        "{s:#}"
+    );
+}
