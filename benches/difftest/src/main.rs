@@ -167,7 +167,9 @@ fn main() -> Result<()> {
         json.display(),
         md.display()
     );
-    if t.stopped_early {
+    if let Some(c) = &t.toolchain_changed {
+        eprintln!("difftest: ABORTED, {c}; {} of {} seeds run", t.seeds_run, a.seeds);
+    } else if t.stopped_early {
         eprintln!(
             "difftest: time budget reached, {} of {} seeds run",
             t.seeds_run, a.seeds
