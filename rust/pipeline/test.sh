@@ -7,8 +7,8 @@ step_test() {
     [ -x "$LLVM_BIN/FileCheck" ] || die "FileCheck missing: apt-get install llvm-22-tools"
     local x=(./x.py test --stage 1 --target "$HOST")
     cd "$TREE"
-    say "test: ui async-await and coroutine"
-    "${x[@]}" tests/ui/async-await tests/ui/coroutine
+    say "test: ui async-await, coroutine and print_type_sizes"
+    "${x[@]}" tests/ui/async-await tests/ui/coroutine tests/ui/print_type_sizes
     say "test: mir-opt coroutine and async tests"
     "${x[@]}" tests/mir-opt --test-args coroutine --test-args async
     say "test: codegen-llvm coroutine and async tests"
