@@ -108,14 +108,7 @@ fn ratios(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawRe
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n.max(2) * 2 + 1)
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-                names[i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| category_label(&names, *x))
         .y_desc(format!("{} / {base}", metric.label()))
         .draw()?;
     let width = 0.8 / tcs.len() as f64;
@@ -297,14 +290,7 @@ fn history(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawR
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(tcs.len() * 2 + 1)
-        .x_label_formatter(&|x| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-                names[i as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| category_label(&names, *x))
         .y_desc(format!("{} (log scale)", metric.label()))
         .y_labels(8)
         .y_label_formatter(&|v| metric.format(10f64.powf(*v)))
@@ -325,4 +311,14 @@ fn history(data: &ResultsFile, p: Profile, metric: Metric, path: &Path) -> DrawR
         .draw()?;
     root.present()?;
     Ok(true)
+}
+
+/// The label of a categorical x axis at `x`: the name at an integer position, nothing between.
+fn category_label(names: &[String], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
+        names[i as usize].clone()
+    } else {
+        String::new()
+    }
 }
