@@ -4,8 +4,8 @@
 set -euo pipefail
 
 # Debian packages: LLVM 22's FileCheck (rustc 1.95 uses LLVM 22), valgrind for instruction counts,
-# QEMU for the Cortex-M firmware.
-APT_PACKAGES="llvm-22-tools valgrind qemu-system-arm"
+# QEMU for the Cortex-M firmware, llvm-objdump (llvm-22) for its panic call sites.
+APT_PACKAGES="llvm-22-tools llvm-22 valgrind qemu-system-arm"
 # The fork pipeline also needs these (scripts/fork.sh build/link); installed only when asked for.
 FORK_APT_PACKAGES="llvm-22-dev libclang-rt-22-dev clang-22 lld-22 cmake pkgconf ninja-build libssl-dev zlib1g-dev libzstd-dev"
 # Every toolchain we measure by default gets the Cortex-M cores' `core`.
