@@ -63,9 +63,7 @@ pub struct Compiler {
 impl Compiler {
     /// `"nightly"`, `"/path/to/rustc"`, `"async-fork -Zswitch=no"`.
     pub fn from_spec(spec: &str) -> Result<Compiler, ToolchainError> {
-        let mut words = spec.split_whitespace();
-        let toolchain = words.next().unwrap_or("");
-        let flags: Vec<String> = words.map(str::to_string).collect();
+        let (toolchain, flags) = harness::toolchain::split_flags(spec);
         let mut info = Toolchain::parse(toolchain).resolve()?;
         if !flags.is_empty() {
             info.name = format!("{toolchain} {}", flags.join(" "));

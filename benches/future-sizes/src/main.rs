@@ -8,10 +8,11 @@
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use future_sizes::report::{Report, SCHEMA};
-use future_sizes::run::{build_and_run, split_spec, Limits};
+use future_sizes::run::{build_and_run, Limits};
 use future_sizes::{corpus, program};
 use harness::envelope::{command_line, Envelope};
 use harness::toolchain::default_toolchains;
+use harness::toolchain::split_flags;
 use harness::Toolchain;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -61,7 +62,7 @@ fn main() -> Result<()> {
             .toolchains
             .iter()
             .map(|spec| {
-                let (tc, flags) = split_spec(spec);
+                let (tc, flags) = split_flags(spec);
                 (
                     spec.split_whitespace().collect::<Vec<_>>().join(" "),
                     Toolchain::parse(tc),

@@ -43,16 +43,6 @@ pub struct Build {
     pub transcript: Option<Transcript>,
 }
 
-/// Compile `source` with `tc` at `opt_level` into `work_dir`, run it, parse what it printed.
-/// A toolchain as measured: a toolchain spec plus extra rustc flags, written on the command line
-/// as one string, `async-fork -Zsome-switch=no`, so one compiler can be measured with a switch on
-/// and off (the exact A/B). Returns the toolchain part and the flags.
-pub fn split_spec(spec: &str) -> (&str, Vec<String>) {
-    let mut words = spec.split_whitespace();
-    let toolchain = words.next().unwrap_or("");
-    (toolchain, words.map(str::to_string).collect())
-}
-
 /// Compile `source` with `tc` (plus `rustc_flags`) at `opt_level` into `work_dir`, run it, parse
 /// what it printed.
 pub fn build_and_run(
@@ -127,17 +117,4 @@ pub fn build_and_run(
         Err(e) => build.outcome = format!("unreadable output: {e:#}"),
     }
     build
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn spec_with_flags() {
-        assert_eq!(super::split_spec("stable"), ("stable", vec![]));
-        let (tc, flags) = super::split_spec("async-fork  -Zfoo=no -Cbar");
-        assert_eq!(
-            (tc, flags),
-            ("async-fork", vec!["-Zfoo=no".to_string(), "-Cbar".to_string()])
-        );
-    }
 }

@@ -84,6 +84,15 @@ impl Toolchain {
     }
 }
 
+/// A toolchain as measured, with extra rustc flags: `async-fork -Zsome-switch=no` on a command line
+/// is the toolchain `async-fork` run with `-Zsome-switch=no`, so one compiler can be compared with a
+/// switch on and off. Returns the toolchain part and the flags.
+pub fn split_flags(spec: &str) -> (&str, Vec<String>) {
+    let mut words = spec.split_whitespace();
+    let toolchain = words.next().unwrap_or("");
+    (toolchain, words.map(str::to_string).collect())
+}
+
 /// Why a toolchain cannot be used. Callers print it and skip that toolchain.
 #[derive(Debug, Clone, thiserror::Error, Serialize, Deserialize, PartialEq)]
 pub enum ToolchainError {
@@ -353,6 +362,15 @@ mod tests {
         assert_eq!(parse_release("1.44"), Some((1, 44, 0)));
         assert!(parse_release("1.43.0") < parse_release("1.44.0"));
         assert_eq!(parse_release("garbage"), None);
+    }
+
+    #[test]
+    fn flags_after_the_toolchain() {
+        assert_eq!(split_flags("stable"), ("stable", vec![]));
+        assert_eq!(
+            split_flags(" async-fork  -Zfoo=no -Cbar "),
+            ("async-fork", vec!["-Zfoo=no".into(), "-Cbar".into()])
+        );
     }
 
     #[test]
