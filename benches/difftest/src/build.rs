@@ -11,7 +11,7 @@
 
 use harness::rustc::{Invocation, Outcome};
 use harness::toolchain::ToolchainError;
-use harness::{Toolchain, ToolchainInfo};
+use harness::ToolchainInfo;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Duration;
@@ -63,11 +63,7 @@ pub struct Compiler {
 impl Compiler {
     /// `"nightly"`, `"/path/to/rustc"`, `"async-fork -Zswitch=no"`.
     pub fn from_spec(spec: &str) -> Result<Compiler, ToolchainError> {
-        let (toolchain, flags) = harness::toolchain::split_flags(spec);
-        let mut info = Toolchain::parse(toolchain).resolve()?;
-        if !flags.is_empty() {
-            info.name = format!("{toolchain} {}", flags.join(" "));
-        }
+        let (info, flags) = harness::toolchain::resolve_spec(spec)?;
         Ok(Compiler { info, flags })
     }
 

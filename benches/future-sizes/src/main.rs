@@ -12,8 +12,7 @@ use future_sizes::run::{build_and_run, Limits};
 use future_sizes::{corpus, program};
 use harness::envelope::{command_line, Envelope};
 use harness::toolchain::default_toolchains;
-use harness::toolchain::split_flags;
-use harness::Toolchain;
+use harness::toolchain::resolve_spec;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -52,30 +51,15 @@ fn main() -> Result<()> {
         bail!("--opt-level needs at least one level");
     }
     let cases = corpus::load_dir(&cli.cases)?;
-    // Each measured toolchain: the name it is reported under, and its extra rustc flags.
-    let specs: Vec<(String, Toolchain, Vec<String>)> = match cli.toolchains.is_empty() {
-        true => default_toolchains()
-            .into_iter()
-            .map(|t| (t.label(), t, Vec::new()))
-            .collect(),
-        false => cli
-            .toolchains
-            .iter()
-            .map(|spec| {
-                let (tc, flags) = split_flags(spec);
-                (
-                    spec.split_whitespace().collect::<Vec<_>>().join(" "),
-                    Toolchain::parse(tc),
-                    flags,
-                )
-            })
-            .collect(),
+    // Each measured toolchain, named by its whole spec, with its extra rustc flags.
+    let specs: Vec<String> = match cli.toolchains.is_empty() {
+        true => default_toolchains().iter().map(|t| t.label()).collect(),
+        false => cli.toolchains.clone(),
     };
     let (mut toolchains, mut flags, mut unavailable) = (Vec::new(), Vec::new(), Vec::new());
-    for (label, tc, extra) in specs {
-        match tc.resolve() {
-            Ok(mut info) => {
-                info.name = label;
+    for spec in &specs {
+        match resolve_spec(spec) {
+            Ok((info, extra)) => {
                 toolchains.push(info);
                 flags.push(extra);
             }

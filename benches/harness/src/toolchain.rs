@@ -93,6 +93,29 @@ pub fn split_flags(spec: &str) -> (&str, Vec<String>) {
     (toolchain, words.map(str::to_string).collect())
 }
 
+/// Resolve a toolchain spec with flags (see [`split_flags`]). The result is named by the whole spec,
+/// flags included and whitespace normalised, so that reports keep `async-fork` and
+/// `async-fork -Zswitch=no` apart. `-Z` flags on a toolchain that rejects them (a release) make the
+/// spec unusable, said up front instead of as a compile error in every case.
+pub fn resolve_spec(spec: &str) -> Result<(ToolchainInfo, Vec<String>), ToolchainError> {
+    let (toolchain, flags) = split_flags(spec);
+    let mut info = Toolchain::parse(toolchain).resolve()?;
+    if flags.is_empty() {
+        return Ok((info, flags));
+    }
+    info.name = format!("{} {}", info.name, flags.join(" "));
+    if flags.iter().any(|f| f.starts_with("-Z")) && !info.accepts_z() {
+        return Err(ToolchainError::NotRunnable {
+            toolchain: info.name,
+            detail: format!(
+                "-Z flags need a nightly or dev rustc, and {} is a release",
+                info.version.version_line
+            ),
+        });
+    }
+    Ok((info, flags))
+}
+
 /// Why a toolchain cannot be used. Callers print it and skip that toolchain.
 #[derive(Debug, Clone, thiserror::Error, Serialize, Deserialize, PartialEq)]
 pub enum ToolchainError {
@@ -195,6 +218,13 @@ impl ToolchainInfo {
             (Some(have), Some(want)) => have >= want,
             _ => true,
         }
+    }
+
+    /// Does this rustc take `-Z` flags? Nightly and dev builds do (the fork is built as a dev
+    /// channel), releases do not.
+    pub fn accepts_z(&self) -> bool {
+        let r = &self.version.release;
+        r.contains("nightly") || r.contains("dev") || self.fork.is_some()
     }
 
     /// `Some(reason)` when code for `target` cannot be built with this toolchain.
@@ -371,6 +401,21 @@ mod tests {
             split_flags(" async-fork  -Zfoo=no -Cbar "),
             ("async-fork", vec!["-Zfoo=no".into(), "-Cbar".into()])
         );
+    }
+
+    #[test]
+    fn specs_with_flags() {
+        let (info, flags) = resolve_spec("stable").unwrap();
+        assert_eq!((info.name.as_str(), flags.len()), ("stable", 0));
+        let (info, flags) = resolve_spec("  stable   -Copt-level=1 ").unwrap();
+        assert_eq!(info.name, "stable -Copt-level=1");
+        assert_eq!(flags, vec!["-Copt-level=1".to_string()]);
+        let err = resolve_spec("stable -Zself-profile").unwrap_err().to_string();
+        assert!(
+            err.contains("`stable -Zself-profile`") && err.contains("nightly or dev"),
+            "{err}"
+        );
+        assert!(resolve_spec("no-such-toolchain-xyz -Zx").is_err());
     }
 
     #[test]
