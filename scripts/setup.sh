@@ -28,7 +28,10 @@ if [ -n "$missing" ]; then
 fi
 
 command -v rustup >/dev/null || { echo "setup: rustup is required" >&2; exit 1; }
-for tc in stable ${SETUP_TOOLCHAINS:-}; do
+# stable always; nightly when it is installed, since the default runs then measure it too.
+toolchains="stable ${SETUP_TOOLCHAINS:-}"
+if rustup toolchain list 2>/dev/null | grep -q '^nightly-'; then toolchains="$toolchains nightly"; fi
+for tc in $toolchains; do
     have=$(rustup target list --toolchain "$tc" --installed 2>/dev/null || true)
     for t in $RUST_TARGETS; do
         if ! grep -qx "$t" <<<"$have"; then

@@ -45,7 +45,9 @@ enum Command {
 
 #[derive(Args)]
 struct RunArgs {
-    /// Toolchain (rustup name or path to rustc); repeat. Default: stable, plus nightly and async-fork if installed.
+    /// Toolchain (rustup name or path to rustc), optionally with rustc flags for the measured
+    /// invocation in the same argument: `-t 'async-fork -Zrelocate-coroutine-upvars=no'`; repeat.
+    /// Default: stable, plus nightly and async-fork if installed.
     #[arg(long = "toolchain", short = 't')]
     toolchains: Vec<String>,
     /// The released-version sweep (installs missing toolchains with rustup); adds to --toolchain.
@@ -191,14 +193,18 @@ fn main() {
 
 fn run_cmd(a: RunArgs) -> anyhow::Result<i32> {
     let repo = repo_root();
-    let mut specs: Vec<Toolchain> = a.toolchains.iter().map(|t| Toolchain::parse(t)).collect();
+    let mut specs: Vec<String> = a.toolchains.clone();
     if a.history {
         let h = toolchains::history();
         toolchains::install(&h);
-        specs.extend(h.into_iter().filter(|t| !specs.contains(t)).collect::<Vec<_>>());
+        let h: Vec<String> = h.iter().map(Toolchain::label).filter(|t| !specs.contains(t)).collect();
+        specs.extend(h);
     }
     if specs.is_empty() {
-        specs = harness::toolchain::default_toolchains();
+        specs = harness::toolchain::default_toolchains()
+            .iter()
+            .map(Toolchain::label)
+            .collect();
     }
     let workloads_dir = a
         .workloads_dir

@@ -16,7 +16,7 @@ use crate::execute::selfprofile;
 use crate::results::{Case, ResultsFile, RunInfo, RunState, Status, Store, SCHEMA};
 use harness::envelope::Envelope;
 use harness::rustc::Outcome;
-use harness::{Toolchain, ToolchainInfo};
+use harness::ToolchainInfo;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,7 +32,9 @@ pub fn interrupted() -> bool {
 
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub toolchains: Vec<Toolchain>,
+    /// Toolchain specs: a rustup name or a path, optionally followed by rustc flags that the
+    /// measured (leaf) invocation gets, e.g. `async-fork -Zrelocate-coroutine-upvars=no`.
+    pub toolchains: Vec<String>,
     pub workloads: Vec<Workload>,
     pub selection: Selection,
     pub metric: MetricChoice,
@@ -63,7 +65,16 @@ struct Prepared {
 /// Measure everything; returns the finished results file (also on disk in `out_dir`).
 pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
     let started = Instant::now();
-    let (toolchains, unavailable) = harness::toolchain::resolve_all(&opts.toolchains);
+    let (mut toolchains, mut flags, mut unavailable) = (Vec::new(), Vec::new(), Vec::new());
+    for spec in &opts.toolchains {
+        match harness::toolchain::resolve_spec(spec) {
+            Ok((info, extra)) => {
+                toolchains.push(info);
+                flags.push(extra);
+            }
+            Err(e) => unavailable.push(e),
+        }
+    }
     for e in &unavailable {
         eprintln!("bench: skipping {e}");
     }
@@ -165,7 +176,12 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
         bar.set_message(format!("prepare {} {} {}", tc.name, w.name, b.profile));
         let dir = opts.work_dir.join(slug(&tc.name)).join(&w.name).join(b.profile.name());
         let cmd = match prepare(tc, w, b, &dir, opts.timeout) {
-            Ok(cmd) => Some(cmd),
+            Ok(mut cmd) => {
+                // Cargo prepared the build with the plain toolchain; only the measured leaf
+                // invocation carries the spec's flags (last on the line, so they win).
+                cmd.args.extend(flags[b.toolchain].iter().cloned());
+                Some(cmd)
+            }
             Err(status) => {
                 bar.println(format!(
                     "  {} / {} / {}: {}",
@@ -357,7 +373,7 @@ fn prepare(tc: &ToolchainInfo, w: &Workload, b: &Build, dir: &Path, timeout: Dur
         timeout,
     };
     match capture::capture(&req).map_err(|e| fail(format!("capture failed: {e:#}")))? {
-        Captured::Ready(cmd) => Ok(cmd),
+        Captured::Ready(cmd) => Ok(capture::location_independent(cmd, dir)),
         Captured::LeafFailed { outcome, .. } => Err(failure_status(&outcome)),
         Captured::CargoFailed { message } => Err(fail(format!("cargo: {message}"))),
     }

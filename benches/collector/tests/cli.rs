@@ -64,6 +64,11 @@ exec '{real}' "$@"
 }
 
 fn bench(root: &Path, toolchains: &[&str]) -> (Output, Value) {
+    bench_in(root, toolchains, "full", &root.join("work"))
+}
+
+/// `bench run` of both workloads in `scenario`, building under `work`.
+fn bench_in(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> (Output, Value) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bench"));
     cmd.args([
         "run",
@@ -72,7 +77,7 @@ fn bench(root: &Path, toolchains: &[&str]) -> (Output, Value) {
         "-p",
         "check",
         "-s",
-        "full",
+        scenario,
         "--reps",
         "1",
         "--no-self-profile",
@@ -82,7 +87,7 @@ fn bench(root: &Path, toolchains: &[&str]) -> (Output, Value) {
     .arg("--workloads-dir")
     .arg(root.join("workloads"))
     .arg("--work-dir")
-    .arg(root.join("work"))
+    .arg(work)
     .arg("--out")
     .arg(root.join("out"));
     for t in toolchains {
@@ -145,6 +150,94 @@ fn workload_rejected_by_an_old_toolchain_is_unsupported() {
         summary.contains("unsupported on this toolchain: error[E0658]: async fn is unstable"),
         "{summary}"
     );
+}
+
+/// `-t "TOOLCHAIN FLAGS"`: the flags go to the measured rustc invocation only, the case is reported
+/// under the whole spec, and `-Z` on a release is refused up front.
+#[test]
+fn toolchain_flags_reach_the_measured_invocation() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    let (out, v) = bench(
+        tmp.path(),
+        &[
+            "stable",
+            "stable  --cfg bench_flag",
+            "stable -Copt-level=9",
+            "stable -Zunstable-options",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let flagged = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["toolchain"] == "stable --cfg bench_flag" && c["workload"] == "wl-a")
+        .unwrap_or_else(|| panic!("no case for the flagged toolchain in {v:#}"));
+    assert!(measured(flagged), "{flagged:#}");
+    assert!(
+        flagged["command"].as_str().unwrap().ends_with(" --cfg bench_flag"),
+        "{flagged:#}"
+    );
+    assert!(!case(&v, "stable", "wl-a")["command"]
+        .as_str()
+        .unwrap()
+        .contains("bench_flag"));
+    // A flag rustc rejects makes the cases unsupported with rustc's own words: it did reach rustc.
+    let bad = case(&v, "stable -Copt-level=9", "wl-a");
+    assert_eq!(bad["status"]["status"], "unsupported", "{bad:#}");
+    assert!(
+        bad["status"]["first_error"]
+            .as_str()
+            .unwrap()
+            .contains("optimization level"),
+        "{bad:#}"
+    );
+    assert!(
+        stderr.contains("`stable -Zunstable-options`") && stderr.contains("nightly or dev"),
+        "{stderr}"
+    );
+    assert_eq!(
+        v["envelope"]["unavailable_toolchains"][0]["NotRunnable"]["toolchain"],
+        "stable -Zunstable-options"
+    );
+}
+
+/// Where a run builds must not change what rustc computes: the absolute paths of the sources
+/// enter the crate hash (SVH), hence every fingerprint in the incremental cache, and two runs in two
+/// scratch directories counted `incr-unchanged` up to 0.75% apart. The finalized incremental
+/// session directory ends with the SVH, so two runs in directories of different names and lengths
+/// must end their sessions with the same one.
+#[test]
+fn crate_hash_does_not_depend_on_the_work_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    let mut hashes = Vec::new();
+    for work in ["work-a", "another-work-dir"] {
+        let work = tmp.path().join(work);
+        let (out, v) = bench_in(tmp.path(), &["stable"], "incr-unchanged", &work);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(measured(case(&v, "stable", "wl-a")), "{v:#}");
+        let incr = work.join("stable/wl-a/check/incr");
+        let mut svh: Vec<String> = std::fs::read_dir(&incr)
+            .unwrap_or_else(|e| panic!("{}: {e}", incr.display()))
+            .flat_map(|crate_dir| std::fs::read_dir(crate_dir.unwrap().path()).unwrap())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("s-") && !n.ends_with(".lock"))
+            .map(|n| n.rsplit('-').next().unwrap().to_string())
+            .collect();
+        svh.sort();
+        svh.dedup();
+        assert_eq!(
+            svh.len(),
+            1,
+            "one finished session hash expected in {}: {svh:?}",
+            incr.display()
+        );
+        hashes.push(svh.remove(0));
+    }
+    assert_eq!(hashes[0], hashes[1], "the crate hash depends on the work directory");
 }
 
 #[test]

@@ -111,9 +111,18 @@ pub fn capture(req: &Request) -> anyhow::Result<Captured> {
     })
 }
 
-/// Drop cargo's JSON diagnostics flags so the replay prints diagnostics as a user sees them (and the
-/// first error line can be read).
+/// Jobserver variables name file descriptors that exist only inside cargo's process tree. A replay
+/// that kept them would make rustc print "failed to connect to jobserver" in every measured run
+/// (and count the printing), or, worse, talk to whatever the collector has open under those numbers.
+const JOBSERVER_ENV: &[&str] = &["CARGO_MAKEFLAGS", "MAKEFLAGS", "MFLAGS"];
+
+/// Make a captured command replayable on its own: drop cargo's JSON diagnostics flags so the replay
+/// prints diagnostics as a user sees them (and the first error line can be read), and drop cargo's
+/// jobserver from the environment.
 pub fn sanitize(mut cmd: Cmd) -> Cmd {
+    if let Some(env) = &mut cmd.env {
+        env.retain(|(k, _)| !JOBSERVER_ENV.contains(&k.as_str()));
+    }
     let mut out = Vec::with_capacity(cmd.args.len());
     let mut it = cmd.args.into_iter();
     while let Some(a) = it.next() {
@@ -124,6 +133,22 @@ pub fn sanitize(mut cmd: Cmd) -> Cmd {
         }
     }
     cmd.args = out;
+    cmd
+}
+
+/// Where the replayed crate lives must not change what rustc computes. The absolute paths of the
+/// sources and outputs enter the crate's hash (SVH), hence every fingerprint the incremental cache
+/// stores, and with them the hash tables' layouts: two runs in two scratch directories (the run id
+/// is part of the path) counted `incr-unchanged` up to 0.75% apart, while repeats in one directory
+/// agree within 0.05%. Remapping the build's directory to one fixed name makes the crate hash, the
+/// query cache and the metadata byte-identical wherever the run happens (checked: same SVH from
+/// three directories), at the cost of one path rewrite per file name rustc prints or stores.
+pub const REMAPPED_DIR: &str = "/bench";
+
+/// The leaf command with the build directory `dir` remapped to [`REMAPPED_DIR`].
+pub fn location_independent(mut cmd: Cmd, dir: &Path) -> Cmd {
+    cmd.args
+        .push(format!("--remap-path-prefix={}={REMAPPED_DIR}", dir.display()));
     cmd
 }
 
@@ -150,7 +175,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sanitize_drops_json_flags_only() {
+    fn sanitize_drops_json_flags_and_jobserver_only() {
         let cmd = Cmd {
             program: "rustc".into(),
             args: [
@@ -167,8 +192,25 @@ mod tests {
             .map(|s| s.to_string())
             .collect(),
             cwd: ".".into(),
+            env: Some(vec![
+                ("CARGO_MAKEFLAGS".into(), "-j --jobserver-fds=6,7".into()),
+                ("CARGO_PKG_NAME".into(), "x".into()),
+            ]),
+        };
+        let cmd = sanitize(cmd);
+        assert_eq!(cmd.args, vec!["--crate-name", "x", "-C", "opt-level=3"]);
+        assert_eq!(cmd.env, Some(vec![("CARGO_PKG_NAME".to_string(), "x".to_string())]));
+    }
+
+    #[test]
+    fn remaps_the_build_directory() {
+        let cmd = Cmd {
+            program: "rustc".into(),
+            args: vec!["src/lib.rs".into()],
+            cwd: "/w/run-1/stable/x/debug/crate".into(),
             env: None,
         };
-        assert_eq!(sanitize(cmd).args, vec!["--crate-name", "x", "-C", "opt-level=3"]);
+        let cmd = location_independent(cmd, Path::new("/w/run-1/stable/x/debug"));
+        assert_eq!(cmd.args[1], "--remap-path-prefix=/w/run-1/stable/x/debug=/bench");
     }
 }

@@ -16,10 +16,9 @@ pub struct QueryTime {
     pub invocations: u64,
 }
 
-/// `-Z` flags are accepted by nightly and dev builds (the fork is built with channel = nightly).
+/// `-Z` flags are accepted by nightly and dev builds (the fork is built as a dev channel).
 pub fn accepts_z(tc: &ToolchainInfo) -> bool {
-    let r = &tc.version.release;
-    r.contains("nightly") || r.contains("dev") || tc.fork.is_some()
+    tc.accepts_z()
 }
 
 /// Run `cmd` once with `-Zself-profile` into `dir` and return the `top` queries by self time.
