@@ -18,4 +18,11 @@ case "${1:-}" in
     compare | report | runtime | list | generate | help) sub="$1"; shift ;;
     *) sub=run ;;
 esac
+# Results record the command as it can be rerun (quoted: a toolchain spec may hold a space).
+if [ -z "${HARNESS_COMMAND:-}" ]; then
+    HARNESS_COMMAND="scripts/bench.sh"
+    if [ "$sub" != run ]; then HARNESS_COMMAND="$HARNESS_COMMAND $sub"; fi
+    if [ $# -gt 0 ]; then HARNESS_COMMAND="$HARNESS_COMMAND$(printf ' %q' "$@")"; fi
+    export HARNESS_COMMAND
+fi
 exec cargo run --release -q -p collector --bin bench -- "$sub" "$@"

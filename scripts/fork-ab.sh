@@ -18,6 +18,8 @@ fi
 rustup which --toolchain async-fork rustc >/dev/null 2>&1 ||
     { echo "fork-ab: async-fork is not linked (scripts/fork.sh fetch prepare build link)" >&2; exit 1; }
 off="async-fork -Z$switch=no"
+HARNESS_COMMAND="scripts/fork-ab.sh $switch$(printf ' %q' "$@")"
+export HARNESS_COMMAND
 exec ./scripts/bench.sh -t "$off" -t async-fork --baseline "$off" \
     -w await-call-tree -w await-call-tree-polled -w no-std-async -w family:chain \
     -p check -p debug -p opt -s full -s incr-unchanged --out results/fork-ab "$@"
