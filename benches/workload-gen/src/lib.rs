@@ -139,6 +139,17 @@ impl Spec {
         }
     }
 
+    /// A chain of n async fns, or n nested blocks, nests n future types in one another; from 64
+    /// on, every compiler stops at its default recursion limit of 128 (E0275 "overflow
+    /// normalizing the opaque type", or "queries overflow the depth limit"). Those workloads
+    /// raise the limit to 4n; smaller ones keep the default and their sources stay as they were.
+    fn recursion_limit(&self) -> Option<u32> {
+        match self.family {
+            Family::Chain | Family::NestedBlocks if self.n > 32 => Some(4 * self.n),
+            _ => None,
+        }
+    }
+
     /// The crate's `src/lib.rs`.
     pub fn lib_rs(&self) -> String {
         let mut s = format!(
@@ -150,6 +161,9 @@ impl Spec {
             self.size(),
             self.family.size_unit()
         );
+        if let Some(limit) = self.recursion_limit() {
+            let _ = writeln!(s, "#![recursion_limit = \"{limit}\"]\n");
+        }
         match self.family {
             Family::Tree => tree(&mut s, self.n, self.fanout),
             Family::NestedBlocks => nested(&mut s, self.n),
