@@ -65,16 +65,7 @@ struct Prepared {
 /// Measure everything; returns the finished results file (also on disk in `out_dir`).
 pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
     let started = Instant::now();
-    let (mut toolchains, mut flags, mut unavailable) = (Vec::new(), Vec::new(), Vec::new());
-    for spec in &opts.toolchains {
-        match harness::toolchain::resolve_spec(spec) {
-            Ok((info, extra)) => {
-                toolchains.push(info);
-                flags.push(extra);
-            }
-            Err(e) => unavailable.push(e),
-        }
-    }
+    let (toolchains, flags, unavailable) = harness::toolchain::resolve_specs(&opts.toolchains);
     for e in &unavailable {
         eprintln!("bench: skipping {e}");
     }
@@ -156,10 +147,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
         _ => 0,
     };
     let profiled: usize = match opts.self_profile {
-        true => builds
-            .iter()
-            .filter(|b| selfprofile::accepts_z(&toolchains[b.toolchain]))
-            .count(),
+        true => builds.iter().filter(|b| toolchains[b.toolchain].accepts_z()).count(),
         false => 0,
     };
     let total = builds.len() + time_runs.len() + instr_runs + profiled;
@@ -313,7 +301,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
     if opts.self_profile {
         for p in &prepared {
             let tc = &toolchains[p.build.toolchain];
-            if !selfprofile::accepts_z(tc) || interrupted() {
+            if !tc.accepts_z() || interrupted() {
                 continue;
             }
             let w = &opts.workloads[p.build.workload].name;

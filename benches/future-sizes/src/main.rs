@@ -12,7 +12,7 @@ use future_sizes::run::{build_and_run, Limits};
 use future_sizes::{corpus, program};
 use harness::envelope::{command_line, Envelope};
 use harness::toolchain::default_toolchains;
-use harness::toolchain::resolve_spec;
+use harness::toolchain::resolve_specs;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -56,16 +56,7 @@ fn main() -> Result<()> {
         true => default_toolchains().iter().map(|t| t.label()).collect(),
         false => cli.toolchains.clone(),
     };
-    let (mut toolchains, mut flags, mut unavailable) = (Vec::new(), Vec::new(), Vec::new());
-    for spec in &specs {
-        match resolve_spec(spec) {
-            Ok((info, extra)) => {
-                toolchains.push(info);
-                flags.push(extra);
-            }
-            Err(e) => unavailable.push(e),
-        }
-    }
+    let (toolchains, flags, unavailable) = resolve_specs(&specs);
     for u in &unavailable {
         eprintln!("future-sizes: skipping: {u}");
     }

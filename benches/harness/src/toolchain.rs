@@ -357,6 +357,25 @@ pub fn resolve_all(specs: &[Toolchain]) -> (Vec<ToolchainInfo>, Vec<ToolchainErr
     (ok, errors)
 }
 
+/// The usable toolchains of a set of specs with flags, each with its flags (same order), and why
+/// the others cannot be used: [`resolve_all`] for [`resolve_spec`].
+pub type ResolvedSpecs = (Vec<ToolchainInfo>, Vec<Vec<String>>, Vec<ToolchainError>);
+
+/// Resolve every spec with [`resolve_spec`]; the unusable ones come back as errors.
+pub fn resolve_specs(specs: &[String]) -> ResolvedSpecs {
+    let (mut toolchains, mut flags, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    for spec in specs {
+        match resolve_spec(spec) {
+            Ok((info, extra)) => {
+                toolchains.push(info);
+                flags.push(extra);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (toolchains, flags, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

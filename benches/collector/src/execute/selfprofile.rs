@@ -4,7 +4,6 @@
 //! self time are kept in the results.
 
 use super::process::{self, Cmd};
-use harness::ToolchainInfo;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;
@@ -14,11 +13,6 @@ pub struct QueryTime {
     pub query: String,
     pub self_time_s: f64,
     pub invocations: u64,
-}
-
-/// `-Z` flags are accepted by nightly and dev builds (the fork is built as a dev channel).
-pub fn accepts_z(tc: &ToolchainInfo) -> bool {
-    tc.accepts_z()
 }
 
 /// Run `cmd` once with `-Zself-profile` into `dir` and return the `top` queries by self time.

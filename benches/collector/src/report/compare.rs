@@ -2,8 +2,9 @@
 //!
 //! Significance rule (documented in benches/README.md):
 //! - instructions, every scenario: significant when |Δ| >= 0.5%. Callgrind counts of the same
-//!   toolchain and workload reproduced within 0.11% across two runs in different directories here
-//!   (30 cases, `full` and `incr-unchanged`, stable and nightly), so the bar is five times the noise.
+//!   toolchain and workload reproduced within 0.19% across two runs in different directories here
+//!   (results/reproducibility: 36 cases, `full` and `incr-unchanged`, stable and nightly), and
+//!   within 0.27% between the reference run and a fresh clone's, so the bar is above the noise.
 //!   Runs made before the collector remapped the build directory (`execute::capture`) carry
 //!   path-dependent hashes and differ by up to 1.5% in `incr-unchanged`; do not compare across
 //!   that change.
@@ -38,7 +39,7 @@ impl Change {
     }
 }
 
-/// The threshold for a metric given the scenario and both cases' samples.
+/// The threshold for a metric given both cases' samples.
 pub fn threshold(metric: Metric, a: &[f64], b: &[f64]) -> f64 {
     match metric {
         Metric::Instructions => INSTRUCTIONS_THRESHOLD,
