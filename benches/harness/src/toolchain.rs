@@ -227,6 +227,24 @@ impl ToolchainInfo {
         r.contains("nightly") || r.contains("dev") || self.fork.is_some()
     }
 
+    /// Does this rustc know the unstable option `-Z<option>` (`async-panic`)? Asked of the
+    /// compiler itself (`rustc -Z help`), since the set of `-Z` options changes from nightly to
+    /// nightly and the fork adds its own. A release, which takes no `-Z`, knows none.
+    pub fn knows_z_option(&self, option: &str) -> bool {
+        if !self.accepts_z() {
+            return false;
+        }
+        let Ok(help) = run_capture(&self.rustc, &["-Z", "help"]) else {
+            return false;
+        };
+        help.lines().any(|l| {
+            l.trim_start()
+                .strip_prefix("-Z")
+                .map(|rest| rest.trim_start().split(['=', ' ']).next() == Some(option))
+                .unwrap_or(false)
+        })
+    }
+
     /// `Some(reason)` when code for `target` cannot be built with this toolchain.
     pub fn target_unavailable(&self, target: &Target) -> Option<String> {
         if self.has_core_for(target) {

@@ -116,7 +116,12 @@ impl CaseRunner<'_> {
             sizes: Vec::new(),
             command: String::new(),
         };
-        if let Some(why) = skip_reason(rev, &target, tc, known_targets) {
+        let missing_z = test
+            .needs_z
+            .iter()
+            .find(|(option, _)| !tc.knows_z_option(option))
+            .map(|(option, reason)| format!("toolchain has no -Z{option} ({reason})"));
+        if let Some(why) = missing_z.or_else(|| skip_reason(rev, &target, tc, known_targets)) {
             result.detail = why;
             return result;
         }

@@ -16,7 +16,9 @@
 //!
 //! Facts compiletest cannot express live in ordinary comments it ignores, prefixed `harness-`:
 //! - `// harness-min-toolchain: 1.44.0 reason` — older toolchains are expected to fail, for that reason;
-//! - `// harness-size: SYMBOL ideal=N reason` — SYMBOL returns a `size_of`; record it against the ideal N.
+//! - `// harness-size: SYMBOL ideal=N reason` — SYMBOL returns a `size_of`; record it against the ideal N;
+//! - `// harness-needs-z: OPTION reason` — only toolchains whose `rustc -Z help` lists `-ZOPTION` run the
+//!   file; on the others it is a skip with that reason (an option only some nightlies or the fork have).
 //!
 //! Anything else spelled like a directive is an error naming file and line: a typo must not turn a
 //! check off silently.
@@ -117,6 +119,8 @@ pub struct TestFile {
     pub revisions: Vec<Revision>,
     pub min_toolchain: Option<MinToolchain>,
     pub sizes: Vec<SizeProbe>,
+    /// `harness-needs-z`: (option, reason) pairs.
+    pub needs_z: Vec<(String, String)>,
 }
 
 impl TestFile {
@@ -142,6 +146,7 @@ impl TestFile {
         let mut assembly_output = false;
         let mut min_toolchain = None;
         let mut sizes = Vec::new();
+        let mut needs_z = Vec::new();
 
         for (i, raw) in text.lines().enumerate() {
             let n = i + 1;
@@ -202,6 +207,12 @@ impl TestFile {
                         });
                     }
                     "size" => sizes.push(parse_size(value).map_err(|m| err(n, m))?),
+                    "needs-z" => match value.split_once(' ') {
+                        Some((option, reason)) if !option.is_empty() && !reason.trim().is_empty() => {
+                            needs_z.push((option.trim_start_matches("-Z").to_string(), reason.trim().to_string()))
+                        }
+                        _ => return Err(err(n, "harness-needs-z needs an option and a reason".into())),
+                    },
                     other => return Err(err(n, format!("unknown harness directive `harness-{other}`"))),
                 }
             }
@@ -263,6 +274,7 @@ impl TestFile {
             name,
             revisions: revisions_out,
             min_toolchain,
+            needs_z,
             sizes,
         })
     }
@@ -354,6 +366,16 @@ mod tests {
         assert!(e.message.contains("compile-flgs"), "{e}");
         let e = parse("//@ assembly-output: emit-asm\n// harness-sizes: f ideal=1 r\n// CHECK: x\n").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn needs_z_takes_an_option_and_a_reason() {
+        let t = parse("//@ assembly-output: emit-asm\n// harness-needs-z: -Zasync-panic only some nightlies\n// CHECK: x\n")
+            .unwrap();
+        assert_eq!(t.needs_z, vec![("async-panic".to_string(), "only some nightlies".to_string())]);
+        let e = parse("//@ assembly-output: emit-asm\n// harness-needs-z: async-panic\n// CHECK: x\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("reason"), "{e}");
     }
 
     #[test]
