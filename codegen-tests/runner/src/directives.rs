@@ -370,9 +370,14 @@ mod tests {
 
     #[test]
     fn needs_z_takes_an_option_and_a_reason() {
-        let t = parse("//@ assembly-output: emit-asm\n// harness-needs-z: -Zasync-panic only some nightlies\n// CHECK: x\n")
-            .unwrap();
-        assert_eq!(t.needs_z, vec![("async-panic".to_string(), "only some nightlies".to_string())]);
+        let t = parse(
+            "//@ assembly-output: emit-asm\n// harness-needs-z: -Zasync-panic only some nightlies\n// CHECK: x\n",
+        )
+        .unwrap();
+        assert_eq!(
+            t.needs_z,
+            vec![("async-panic".to_string(), "only some nightlies".to_string())]
+        );
         let e = parse("//@ assembly-output: emit-asm\n// harness-needs-z: async-panic\n// CHECK: x\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("reason"), "{e}");
