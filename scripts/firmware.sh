@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 toolchains=""
 prev=""
 for a in "$@"; do
-    if [ "$prev" = "--toolchain" ] && [[ "$a" != */* ]]; then toolchains="$toolchains $a"; fi
+    # A spec may carry rustc flags after the name ("async-fork -Zasync-panic=no"): the name only.
+    if [ "$prev" = "--toolchain" ] && [[ "$a" != */* ]]; then toolchains="$toolchains ${a%% *}"; fi
     prev="$a"
 done
 SETUP_TOOLCHAINS="${toolchains# }" ./scripts/setup.sh

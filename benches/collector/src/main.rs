@@ -26,7 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Measure toolchains x workloads x profiles x scenarios and write results/<run-id>/.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Print the changes between two runs (directories or results.json files).
     Compare { a: PathBuf, b: PathBuf },
     /// Redraw summary.md and the graphs of a run from its results.json.
@@ -113,7 +113,7 @@ fn main() {
     }
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run(args) => run_cmd(args),
+        Command::Run(args) => run_cmd(*args),
         Command::Compare { a, b } => (|| {
             let ra = results::load(&a)?;
             let rb = results::load(&b)?;

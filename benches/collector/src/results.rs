@@ -278,6 +278,7 @@ pub mod tests {
             version: VersionInfo::parse(&verbose).unwrap(),
             targets_with_core: vec![],
             fork: None,
+            flags: Vec::new(),
         }
     }
 

@@ -109,8 +109,9 @@ pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -
         .cwd(firmware_dir)
         .env("RUSTC", &toolchain.rustc)
         // Flags meant for the host build must not reach the firmware (the linker script is passed
-        // by the firmware's build script, so nothing is lost).
-        .env("CARGO_ENCODED_RUSTFLAGS", "")
+        // by the firmware's build script, so nothing is lost); the toolchain's own flags do, and
+        // with `--target` given cargo passes them to the firmware's crates only, not build scripts.
+        .env("CARGO_ENCODED_RUSTFLAGS", toolchain.flags.join("\x1f"))
         .env("RUSTC_WRAPPER", "")
         .timeout(Duration::from_secs(900));
     let invocation = match linker_override(toolchain) {

@@ -11,15 +11,15 @@ use firmware_runner::report::{Method, Report, SCHEMA};
 use firmware_runner::run::{run_toolchain, Settings};
 use firmware_runner::variant::Flavour;
 use harness::envelope::{command_line, Envelope};
-use harness::toolchain::{default_toolchains, resolve_all};
-use harness::Toolchain;
+use harness::toolchain::{default_toolchains, resolve_specs};
 use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
 #[command(about = "Build, run (QEMU mps2-an386) and measure the async firmware per toolchain")]
 struct Cli {
-    /// Toolchain (rustup name or path to rustc); repeatable. Default: stable, plus nightly and
+    /// Toolchain (rustup name or path to rustc), optionally with rustc flags in the same argument
+    /// ("async-fork -Zasync-panic=no"); repeatable. Default: stable, plus nightly and
     /// async-fork when installed.
     #[arg(long = "toolchain")]
     toolchains: Vec<String>,
@@ -42,11 +42,12 @@ struct Cli {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let specs: Vec<Toolchain> = match cli.toolchains.is_empty() {
-        true => default_toolchains(),
-        false => cli.toolchains.iter().map(|t| Toolchain::parse(t)).collect(),
+    // Specs take rustc flags as every tool's do: "async-fork -Zasync-panic=no".
+    let specs: Vec<String> = match cli.toolchains.is_empty() {
+        true => default_toolchains().iter().map(|t| t.label()).collect(),
+        false => cli.toolchains.clone(),
     };
-    let (toolchains, unavailable) = resolve_all(&specs);
+    let (toolchains, _, unavailable) = resolve_specs(&specs);
     for u in &unavailable {
         eprintln!("firmware: skipping: {u}");
     }

@@ -46,7 +46,7 @@ pub fn rows(cases: &[Case], t: &Transcript, baseline: Option<&Transcript>) -> Ve
 
 /// Geometric mean of positive ratios; `None` for an empty list.
 pub fn geometric_mean(ratios: &[f64]) -> Option<f64> {
-    if ratios.is_empty() || ratios.iter().any(|r| !(*r > 0.0)) {
+    if ratios.is_empty() || ratios.iter().any(|r| r.is_nan() || *r <= 0.0) {
         return None;
     }
     Some((ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp())
@@ -152,7 +152,7 @@ mod tests {
             row("b", true, 1027, 3075),
             row("c", false, 100, 10),
         ];
-        let expected = ((1026.0 / 2050.0) * (1027.0 / 3075.0) as f64).sqrt();
+        let expected = ((1026.0 / 2050.0) * (1027.0_f64 / 3075.0)).sqrt();
         assert!((by_value_geomean(&rows).unwrap() - expected).abs() < 1e-12);
         assert_eq!(grown(&rows), vec!["c"]);
         assert_eq!(below_ideal(&rows), Vec::<String>::new());

@@ -40,6 +40,10 @@ struct Cli {
     /// Where the generated program and its binaries go.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/future-sizes"))]
     work_dir: PathBuf,
+    /// A toolchain spec whose sizes must equal the baseline's on every case (a fork with a patch's
+    /// switch turned off); repeatable. Any difference makes the run fail.
+    #[arg(long = "same-sizes-as-baseline", value_name = "SPEC")]
+    same_sizes: Vec<String>,
     /// Seconds one compile may take.
     #[arg(long, default_value_t = 600)]
     compile_timeout: u64,
@@ -103,8 +107,26 @@ fn main() -> Result<()> {
     std::fs::write(cli.out_dir.join("future-sizes.md"), &md)?;
     println!("{md}");
     eprintln!("future-sizes: wrote {} and future-sizes.md", json_path.display());
+    let mut unlike = Vec::new();
+    for spec in &cli.same_sizes {
+        match report.sizes_unlike_baseline(spec) {
+            Ok(d) if d.is_empty() => eprintln!("future-sizes: `{spec}` has {baseline}'s size in every case"),
+            Ok(d) => unlike.push(format!(
+                "`{spec}` differs from {baseline} in {} cases: {}",
+                d.len(),
+                d.join("; ")
+            )),
+            Err(e) => unlike.push(e),
+        }
+    }
+    for u in &unlike {
+        eprintln!("future-sizes: error: {u}");
+    }
     if !report.all_consistent() {
         bail!("a build failed, an output differs from {baseline}'s, or a size depends on the opt level (see above)");
+    }
+    if !unlike.is_empty() {
+        bail!("sizes that must equal {baseline}'s do not (see above)");
     }
     Ok(())
 }

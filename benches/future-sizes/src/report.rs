@@ -155,6 +155,26 @@ impl Report {
             .all(|r| r.failures.is_empty() && r.differences.is_empty() && r.opt_level_size_mismatches.is_empty())
     }
 
+    /// The cases where `toolchain`'s size differs from the baseline's (`case: size vs baseline`),
+    /// or why that cannot be said (not measured, its build failed). A switch that turns a patch
+    /// off must give exactly the baseline's sizes: this is the check of that.
+    pub fn sizes_unlike_baseline(&self, toolchain: &str) -> Result<Vec<String>, String> {
+        let r = self
+            .results
+            .iter()
+            .find(|r| r.toolchain == toolchain)
+            .ok_or_else(|| format!("`{toolchain}` was not measured"))?;
+        let rows = r
+            .rows
+            .as_ref()
+            .ok_or_else(|| format!("`{toolchain}` has no sizes (its build failed)"))?;
+        Ok(rows
+            .iter()
+            .filter(|row| row.size != row.baseline)
+            .map(|row| format!("{}: {:?} vs {:?}", row.case, row.size, row.baseline))
+            .collect())
+    }
+
     pub fn markdown(&self) -> String {
         let e = &self.envelope;
         let b = &self.baseline;
@@ -408,6 +428,7 @@ mod tests {
             version: VersionInfo::parse("rustc 1.95.0\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n").unwrap(),
             targets_with_core: Vec::new(),
             fork: None,
+            flags: Vec::new(),
         }
     }
 
@@ -459,7 +480,7 @@ mod tests {
         let r = Report::new(envelope, "stable", vec![0, 3], "cases".into(), cases(), builds);
         assert!(r.all_consistent());
         let fork = &r.results[1];
-        let expected = ((1026.0 / 2050.0) * (1027.0 / 3075.0) as f64).sqrt();
+        let expected = ((1026.0 / 2050.0) * (1027.0_f64 / 3075.0)).sqrt();
         assert!((fork.by_value_geomean.unwrap() - expected).abs() < 1e-12);
         assert_eq!(fork.near_ideal, 2);
         let md = r.markdown();
@@ -470,6 +491,15 @@ mod tests {
         assert!(md.contains("| fork | 1.000 | 1.000 | - | yes | yes | yes |"), "{md}");
         assert!(md.contains("| fork | 0.409 | 2 / 0 / 0 | 2 / 2 |"), "{md}");
         assert!(md.contains("| issue_mid | yes | 1027 | 3075 | 1027 |"), "{md}");
+        assert_eq!(r.sizes_unlike_baseline("stable"), Ok(vec![]));
+        assert_eq!(
+            r.sizes_unlike_baseline("fork"),
+            Ok(vec![
+                "issue_leaf: Some(1026) vs Some(2050)".to_string(),
+                "issue_mid: Some(1027) vs Some(3075)".to_string()
+            ])
+        );
+        assert!(r.sizes_unlike_baseline("nightly").is_err());
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["schema"], SCHEMA);
         assert_eq!(json["builds"][2]["sizes"]["issue_mid"], 1027);

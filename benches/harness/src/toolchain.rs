@@ -80,6 +80,7 @@ impl Toolchain {
             version,
             targets_with_core,
             fork,
+            flags: Vec::new(),
         })
     }
 }
@@ -104,6 +105,7 @@ pub fn resolve_spec(spec: &str) -> Result<(ToolchainInfo, Vec<String>), Toolchai
         return Ok((info, flags));
     }
     info.name = format!("{} {}", info.name, flags.join(" "));
+    info.flags = flags.clone();
     if flags.iter().any(|f| f.starts_with("-Z")) && !info.accepts_z() {
         return Err(ToolchainError::NotRunnable {
             toolchain: info.name,
@@ -205,6 +207,10 @@ pub struct ToolchainInfo {
     /// Set for our fork: the series it carries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fork: Option<ForkStamp>,
+    /// Extra rustc flags every build with this toolchain gets (`async-fork -Zswitch=no`), as a
+    /// field of its own in every result; absent when there are none, as in results written before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
 }
 
 impl ToolchainInfo {

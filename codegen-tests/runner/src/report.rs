@@ -77,8 +77,9 @@ impl MatrixReport {
     /// Future sizes per toolchain next to their ideals; the ratio shows the gap.
     pub fn sizes(&self) -> String {
         let tcs = self.toolchain_names();
-        let mut rows: BTreeMap<(String, String, String), (u64, String, BTreeMap<String, Option<u64>>)> =
-            BTreeMap::new();
+        // (test, symbol, target) -> (ideal, reason, size per toolchain)
+        type Row = (u64, String, BTreeMap<String, Option<u64>>);
+        let mut rows: BTreeMap<(String, String, String), Row> = BTreeMap::new();
         for c in &self.cases {
             for m in &c.sizes {
                 let e = rows
