@@ -30,7 +30,7 @@ fi
 command -v rustup >/dev/null || { echo "setup: rustup is required" >&2; exit 1; }
 # stable always; nightly when it is installed, since the default runs then measure it too.
 toolchains="stable ${SETUP_TOOLCHAINS:-}"
-if rustup toolchain list 2>/dev/null | grep -q '^nightly-'; then toolchains="$toolchains nightly"; fi
+if rustup toolchain list 2>/dev/null | grep -q "^nightly-$(rustc -vV | sed -n 's/^host: //p')"; then toolchains="$toolchains nightly"; fi
 for tc in $toolchains; do
     have=$(rustup target list --toolchain "$tc" --installed 2>/dev/null || true)
     for t in $RUST_TARGETS; do
@@ -40,6 +40,17 @@ for tc in $toolchains; do
                 echo "setup: cannot add $t to $tc; its cases will be skipped" >&2
         fi
     done
+done
+
+# Optional extras: the current stable release and an upstream nightly that has -Zasync-panic, which
+# the fork is compared with. rustup serves no thumbv7em rust-std for them here, only rust-src (for
+# -Zbuild-std). Installed once; a machine that cannot get them skips the comparisons that need them.
+EXTRA_TOOLCHAINS="1.99.1 nightly-2026-10-29"
+for tc in $EXTRA_TOOLCHAINS; do
+    rustup which --toolchain "$tc" rustc >/dev/null 2>&1 && continue
+    echo "setup: rustup toolchain install $tc (optional; with rust-src)" >&2
+    rustup toolchain install "$tc" --profile minimal -c rust-src >/dev/null 2>&1 ||
+        echo "setup: cannot install $tc; comparisons with it will be skipped" >&2
 done
 
 if [ "${1:-}" = "--fork" ]; then

@@ -109,6 +109,9 @@ step "fork: difftest smoke, $DIFFTEST_SMOKE_SEEDS seeds x opt 0,3, stable vs the
 bin difftest difftest --seeds "$DIFFTEST_SMOKE_SEEDS" --start 100000 --toolchain stable \
     --toolchain async-fork --opt 0,3 --out "$CI_OUT/difftest"
 
+step "fork: -Zasync-panic, fork vs nightly-2026-10-29 on polls after completion"
+ASYNC_FORK_REQUIRED=1 cargo test -q -p difftest --test poll_after_completion
+
 step "fork: rustc's async, coroutine and print_type_sizes suites (scripts/fork.sh test)"
 scripts/fork.sh test
 
