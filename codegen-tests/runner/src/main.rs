@@ -133,6 +133,9 @@ fn main() -> anyhow::Result<()> {
                 println!("Future sizes (bytes, ratio to ideal):\n\n{sizes}");
             }
             if let Some(path) = json {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                }
                 std::fs::write(&path, serde_json::to_string_pretty(&report)?)
                     .with_context(|| format!("writing {}", path.display()))?;
                 eprintln!("wrote {}", path.display());
