@@ -23,7 +23,13 @@ fn transcript(c: &Compiler, dir: &Path, opt: &str) -> String {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/poll_after_completion.rs");
     let stem = format!("pac-{}-O{opt}", c.info.name.replace([' ', '/', '='], "_"));
     let b = build_and_run(c, &src, dir, &stem, &opt.parse().unwrap(), Limits::default());
-    assert!(b.compile.is_success(), "{}: {}\n{}", b.toolchain, b.compile.summary(), b.compile_stderr);
+    assert!(
+        b.compile.is_success(),
+        "{}: {}\n{}",
+        b.toolchain,
+        b.compile.summary(),
+        b.compile_stderr
+    );
     let run = b.run.expect("a built program is run");
     assert!(run.outcome.is_success(), "{}: {}", b.toolchain, run.outcome.summary());
     run.stdout
@@ -36,7 +42,10 @@ fn fork_and_nightly_agree_on_polls_after_completion() {
     let dir = tempfile::tempdir().unwrap();
     let mut by_position = Vec::new();
     for flag in ["", " -Zasync-panic=no"] {
-        let pair = (compiler(&format!("async-fork{flag}")), compiler(&format!("{nightly}{flag}")));
+        let pair = (
+            compiler(&format!("async-fork{flag}")),
+            compiler(&format!("{nightly}{flag}")),
+        );
         let (fork, upstream) = match pair {
             (Ok(f), Ok(n)) => (f, n),
             (f, n) => {
@@ -47,12 +56,23 @@ fn fork_and_nightly_agree_on_polls_after_completion() {
             }
         };
         for opt in ["0", "3"] {
-            let (a, b) = (transcript(&fork, dir.path(), opt), transcript(&upstream, dir.path(), opt));
-            assert_eq!(a, b, "`{}` and `{}` differ at opt-level {opt}", fork.info.name, upstream.info.name);
+            let (a, b) = (
+                transcript(&fork, dir.path(), opt),
+                transcript(&upstream, dir.path(), opt),
+            );
+            assert_eq!(
+                a, b,
+                "`{}` and `{}` differ at opt-level {opt}",
+                fork.info.name, upstream.info.name
+            );
             by_position.push(a);
         }
     }
-    assert!(by_position[0].contains("resumed after completion"), "{}", by_position[0]);
+    assert!(
+        by_position[0].contains("resumed after completion"),
+        "{}",
+        by_position[0]
+    );
     assert!(!by_position[2].contains("resumed after"), "{}", by_position[2]);
     assert_ne!(by_position[0], by_position[2], "the option changed nothing");
 }
