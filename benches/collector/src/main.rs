@@ -12,7 +12,7 @@ use collector::execute::wrapper;
 use collector::report::{self, fit, summary};
 use collector::results::{self, RunState};
 use collector::{repo_root, run, runtime, toolchains};
-use harness::Toolchain;
+use harness::toolchain::{default_specs, ToolchainArgs, ToolchainSpec};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -45,11 +45,10 @@ enum Command {
 
 #[derive(Args)]
 struct RunArgs {
-    /// Toolchain (rustup name or path to rustc), optionally with rustc flags for the measured
-    /// invocation in the same argument: `-t 'async-fork -Zrelocate-coroutine-upvars=no'`; repeat.
-    /// Default: stable, plus nightly and async-fork if installed.
-    #[arg(long = "toolchain", short = 't')]
-    toolchains: Vec<String>,
+    /// Toolchains (`-t SPEC`, `--baseline SPEC`, `--build-std`): a spec's rustc flags go to the
+    /// measured invocation, not to cargo's preparation.
+    #[command(flatten)]
+    toolchains: ToolchainArgs,
     /// The released-version sweep (installs missing toolchains with rustup); adds to --toolchain.
     #[arg(long)]
     history: bool,
@@ -75,9 +74,6 @@ struct RunArgs {
     /// Callgrind runs per case (counts are deterministic; 1 is enough, 2 shows the noise).
     #[arg(long, default_value_t = 1)]
     instr_reps: usize,
-    /// Toolchain that ratios are relative to. Default: the first usable toolchain.
-    #[arg(long)]
-    baseline: Option<String>,
     /// Output directory. Default: results/<run-id>.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -193,19 +189,21 @@ fn main() {
 
 fn run_cmd(a: RunArgs) -> anyhow::Result<i32> {
     let repo = repo_root();
-    let mut specs: Vec<String> = a.toolchains.clone();
+    let mut specs: Vec<ToolchainSpec> = a.toolchains.toolchains.clone();
     if a.history {
         let h = toolchains::history();
         toolchains::install(&h);
-        let h: Vec<String> = h.iter().map(Toolchain::label).filter(|t| !specs.contains(t)).collect();
+        let h: Vec<ToolchainSpec> = h
+            .into_iter()
+            .map(ToolchainSpec::plain)
+            .filter(|t| !specs.contains(t))
+            .collect();
         specs.extend(h);
     }
     if specs.is_empty() {
-        specs = harness::toolchain::default_toolchains()
-            .iter()
-            .map(Toolchain::label)
-            .collect();
+        specs = default_specs();
     }
+    let resolved = a.toolchains.resolve_specs("bench", specs);
     let workloads_dir = a
         .workloads_dir
         .clone()
@@ -249,13 +247,12 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<i32> {
         .clone()
         .unwrap_or_else(|| repo.join("target/bench-work").join(&run_id));
     let opts = run::Options {
-        toolchains: specs,
+        toolchains: resolved,
         workloads,
         selection,
         metric: a.metric,
         reps: a.reps.unwrap_or(if a.history { 1 } else { 3 }).max(1),
         instr_reps: a.instr_reps.max(1),
-        baseline: a.baseline.clone(),
         out_dir: out_dir.clone(),
         work_dir,
         jobs: a

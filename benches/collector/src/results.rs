@@ -279,6 +279,8 @@ pub mod tests {
             targets_with_core: vec![],
             fork: None,
             flags: Vec::new(),
+            rust_src: false,
+            build_std: false,
         }
     }
 

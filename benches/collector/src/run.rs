@@ -16,7 +16,7 @@ use crate::execute::selfprofile;
 use crate::results::{Case, ResultsFile, RunInfo, RunState, Status, Store, SCHEMA};
 use harness::envelope::Envelope;
 use harness::rustc::Outcome;
-use harness::ToolchainInfo;
+use harness::{ToolchainInfo, Toolchains};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,15 +32,14 @@ pub fn interrupted() -> bool {
 
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Toolchain specs: a rustup name or a path, optionally followed by rustc flags that the
-    /// measured (leaf) invocation gets, e.g. `async-fork -Zrelocate-coroutine-upvars=no`.
-    pub toolchains: Vec<String>,
+    /// The toolchains, resolved once from the command line, with the baseline; a toolchain's
+    /// flags (`async-fork -Zrelocate-coroutine-upvars=no`) go to the measured (leaf) invocation.
+    pub toolchains: Toolchains,
     pub workloads: Vec<Workload>,
     pub selection: Selection,
     pub metric: MetricChoice,
     pub reps: usize,
     pub instr_reps: usize,
-    pub baseline: Option<String>,
     pub out_dir: PathBuf,
     pub work_dir: PathBuf,
     pub jobs: usize,
@@ -65,10 +64,8 @@ struct Prepared {
 /// Measure everything; returns the finished results file (also on disk in `out_dir`).
 pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
     let started = Instant::now();
-    let (toolchains, flags, unavailable) = harness::toolchain::resolve_specs(&opts.toolchains);
-    for e in &unavailable {
-        eprintln!("bench: skipping {e}");
-    }
+    let toolchains = &opts.toolchains.usable;
+    let unavailable = opts.toolchains.unavailable.clone();
     let (metric_source, metric_note) = match metric::detect(opts.metric) {
         Ok(m) => {
             let note = match (opts.metric, m) {
@@ -87,15 +84,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
     if let Some(n) = &metric_note {
         eprintln!("bench: {n}");
     }
-    let baseline = match &opts.baseline {
-        Some(b) if toolchains.iter().any(|t| &t.name == b) => b.clone(),
-        Some(b) => {
-            let first = toolchains.first().map(|t| t.name.clone()).unwrap_or_default();
-            eprintln!("bench: baseline `{b}` is not among the usable toolchains; using `{first}`");
-            first
-        }
-        None => toolchains.first().map(|t| t.name.clone()).unwrap_or_default(),
-    };
+    let baseline = opts.toolchains.baseline().map(|t| t.name.clone()).unwrap_or_default();
     let builds = plan::builds(toolchains.len(), &opts.workloads, &opts.selection);
     let mut data = ResultsFile {
         envelope: Envelope::new(SCHEMA, opts.command.clone(), toolchains.clone(), unavailable),
@@ -162,12 +151,12 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
         let tc = &toolchains[b.toolchain];
         let w = &opts.workloads[b.workload];
         bar.set_message(format!("prepare {} {} {}", tc.name, w.name, b.profile));
-        let dir = opts.work_dir.join(slug(&tc.name)).join(&w.name).join(b.profile.name());
+        let dir = opts.work_dir.join(tc.dir_name()).join(&w.name).join(b.profile.name());
         let cmd = match prepare(tc, w, b, &dir, opts.timeout) {
             Ok(mut cmd) => {
                 // Cargo prepared the build with the plain toolchain; only the measured leaf
                 // invocation carries the spec's flags (last on the line, so they win).
-                cmd.args.extend(flags[b.toolchain].iter().cloned());
+                cmd.args.extend(tc.flags.iter().cloned());
                 Some(cmd)
             }
             Err(status) => {
@@ -290,7 +279,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
                         if interrupted() {
                             return;
                         }
-                        count_build(&prepared[i], &toolchains, opts, &store, &bar);
+                        count_build(&prepared[i], toolchains, opts, &store, &bar);
                     }
                 });
             }
@@ -531,17 +520,4 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(500));
     bar
-}
-
-/// A toolchain name as a directory name (`/opt/x/rustc` -> `_opt_x_rustc`).
-pub fn slug(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

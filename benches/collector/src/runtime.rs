@@ -7,7 +7,7 @@
 use crate::execute::capture::cargo_for;
 use crate::execute::process::{self, Cmd};
 use crate::results::{ResultsFile, RuntimeResult, Store};
-use crate::run::slug;
+use harness::ToolchainInfo;
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,32 +17,8 @@ pub fn fold_into(data: &mut ResultsFile, repo: &Path, out_dir: &Path) -> anyhow:
     data.runtime.clear();
     for tc in data.envelope.toolchains.clone() {
         eprintln!("bench: runtime bench (criterion) with {}", tc.name);
-        let target_dir = repo.join("target/runtime-bench").join(slug(&tc.name));
-        let mut env: Vec<(String, String)> = std::env::vars()
-            .filter(|(k, _)| {
-                (k == "CARGO_HOME" || !k.starts_with("CARGO_")) && k != "RUSTFLAGS" && k != "RUSTUP_TOOLCHAIN"
-            })
-            .collect();
-        env.push(("RUSTC".into(), tc.rustc.display().to_string()));
-        env.push(("CARGO_TARGET_DIR".into(), target_dir.display().to_string()));
-        let cmd = Cmd {
-            program: cargo_for(&tc.rustc),
-            args: [
-                "bench",
-                "-q",
-                "-p",
-                "runtime-bench",
-                "--bench",
-                "poll",
-                "--manifest-path",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .chain([repo.join("Cargo.toml").display().to_string()])
-            .collect(),
-            cwd: repo.to_path_buf(),
-            env: Some(env),
-        };
+        let target_dir = repo.join("target/runtime-bench").join(tc.dir_name());
+        let cmd = bench_command(&tc, repo, &target_dir);
         let m = process::run(&cmd, Duration::from_secs(1800))?;
         if !m.outcome.is_success() {
             // cargo's exit code 101 is any failure, not an ICE: report its first error line.
@@ -64,6 +40,35 @@ pub fn fold_into(data: &mut ResultsFile, repo: &Path, out_dir: &Path) -> anyhow:
     }
     Store::create(&out_dir.join("results.json"), data.clone())?;
     Ok(())
+}
+
+/// `cargo bench` of the runtime bench with `tc`: its real rustc, its flags for every crate of the
+/// bench (a flagged spec such as `async-fork -Zswitch=no` is measured with the switch), and its own
+/// target directory. The caller's cargo and rustflags settings are left out, so they cannot leak in.
+pub fn bench_command(tc: &ToolchainInfo, repo: &Path, target_dir: &Path) -> Cmd {
+    let mut env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| (k == "CARGO_HOME" || !k.starts_with("CARGO_")) && k != "RUSTFLAGS" && k != "RUSTUP_TOOLCHAIN")
+        .collect();
+    env.extend(tc.cargo_settings(None).env);
+    env.push(("CARGO_TARGET_DIR".into(), target_dir.display().to_string()));
+    Cmd {
+        program: cargo_for(&tc.rustc),
+        args: [
+            "bench",
+            "-q",
+            "-p",
+            "runtime-bench",
+            "--bench",
+            "poll",
+            "--manifest-path",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([repo.join("Cargo.toml").display().to_string()])
+        .collect(),
+        cwd: repo.to_path_buf(),
+        env: Some(env),
+    }
 }
 
 /// (benchmark id, mean ns, median ns) of every benchmark criterion wrote under `dir`.
@@ -89,6 +94,29 @@ pub fn read_estimates(dir: &Path) -> anyhow::Result<Vec<(String, f64, f64)>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn flagged_side_is_built_with_its_flags() {
+        let repo = crate::repo_root();
+        let plain: harness::ToolchainSpec = "stable".parse().unwrap();
+        let flagged: harness::ToolchainSpec = "stable -Cdebug-assertions=on".parse().unwrap();
+        let env_of = |spec: &harness::ToolchainSpec| {
+            let tc = spec.resolve().unwrap();
+            let cmd = super::bench_command(&tc, &repo, &repo.join("target/runtime-bench").join(tc.dir_name()));
+            cmd.env.unwrap()
+        };
+        let get = |env: &[(String, String)], k: &str| {
+            env.iter()
+                .rev()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let (a, b) = (env_of(&plain), env_of(&flagged));
+        assert_eq!(get(&a, "CARGO_ENCODED_RUSTFLAGS"), "");
+        assert_eq!(get(&b, "CARGO_ENCODED_RUSTFLAGS"), "-Cdebug-assertions=on");
+        assert_ne!(get(&a, "CARGO_TARGET_DIR"), get(&b, "CARGO_TARGET_DIR"));
+    }
+
     #[test]
     fn reads_criterion_estimates() {
         let tmp = tempfile::tempdir().unwrap();

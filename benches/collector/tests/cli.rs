@@ -180,6 +180,18 @@ fn toolchain_flags_reach_the_measured_invocation() {
         flagged["command"].as_str().unwrap().ends_with(" --cfg bench_flag"),
         "{flagged:#}"
     );
+    // The flags are a field of the toolchain in results.json, not only part of its name.
+    let recorded = v["envelope"]["toolchains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "stable --cfg bench_flag")
+        .unwrap_or_else(|| panic!("no flagged toolchain in {v:#}"));
+    assert_eq!(
+        recorded["flags"],
+        serde_json::json!(["--cfg", "bench_flag"]),
+        "{recorded:#}"
+    );
     assert!(!case(&v, "stable", "wl-a")["command"]
         .as_str()
         .unwrap()

@@ -10,7 +10,6 @@
 //! compared with itself with a patch switched off.
 
 use harness::rustc::{Invocation, Outcome};
-use harness::toolchain::ToolchainError;
 use harness::ToolchainInfo;
 use serde::Serialize;
 use std::path::Path;
@@ -52,26 +51,23 @@ impl std::fmt::Display for OptLevel {
     }
 }
 
-/// A toolchain plus the extra rustc flags it is used with.
+/// A toolchain as one side of a comparison.
 #[derive(Clone, Debug)]
 pub struct Compiler {
-    /// The toolchain; its `name` is the whole spec, flags included, so reports show them.
+    /// The toolchain; its `name` is the whole spec and `flags` the rustc flags it is used with.
     pub info: ToolchainInfo,
-    pub flags: Vec<String>,
 }
 
 impl Compiler {
-    /// `"nightly"`, `"/path/to/rustc"`, `"async-fork -Zswitch=no"`.
-    pub fn from_spec(spec: &str) -> Result<Compiler, ToolchainError> {
-        let (info, flags) = harness::toolchain::resolve_spec(spec)?;
-        Ok(Compiler { info, flags })
+    /// `"nightly"`, `"/path/to/rustc"`, `"async-fork -Zswitch=no"` (for tests; the command line
+    /// goes through [`harness::ToolchainArgs`]).
+    pub fn from_spec(spec: &str) -> anyhow::Result<Compiler> {
+        let spec: harness::ToolchainSpec = spec.parse().map_err(anyhow::Error::msg)?;
+        Ok(Compiler { info: spec.resolve()? })
     }
 
     pub fn plain(info: ToolchainInfo) -> Compiler {
-        Compiler {
-            info,
-            flags: Vec::new(),
-        }
+        Compiler { info }
     }
 
     /// What identifies this build of the toolchain on disk: rustc, its driver library and the
@@ -139,7 +135,7 @@ pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: &Opt
     let inv = Invocation::new(&tc.rustc)
         .args(["--edition", "2021", "-C"])
         .arg(format!("opt-level={opt}"))
-        .args(&c.flags)
+        .args(&tc.flags)
         .arg("-o")
         .arg(&bin)
         .arg(src)

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use difftest::build::Compiler;
 use difftest::build::Limits;
 use difftest::campaign::{self, Config};
-use harness::toolchain::{installed_rustup_toolchains, FORK_TOOLCHAIN};
+use harness::toolchain::{installed_rustup_toolchains, ToolchainArgs, ToolchainSpec, FORK_TOOLCHAIN};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,11 +37,10 @@ struct RunArgs {
     /// First seed.
     #[arg(long, default_value_t = 0)]
     start: u64,
-    /// Toolchains (rustup names or paths to rustc, optionally followed by rustc flags in the same
-    /// argument: "async-fork -Zswitch=no"); the first is the reference. Repeat the flag.
+    /// Toolchains ("async-fork -Zswitch=no"); the reference is --baseline, else the first.
     /// Default: stable vs nightly if installed, else stable vs stable; plus async-fork if linked.
-    #[arg(long = "toolchain")]
-    toolchains: Vec<String>,
+    #[command(flatten)]
+    toolchains: ToolchainArgs,
     /// Opt levels, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0,3")]
     opt: Vec<difftest::build::OptLevel>,
@@ -66,24 +65,25 @@ struct RunArgs {
     run_timeout: u64,
 }
 
-fn default_toolchains() -> Vec<String> {
+fn default_toolchains() -> Vec<ToolchainSpec> {
     let installed = installed_rustup_toolchains();
-    let mut set = vec!["stable".to_string()];
+    let spec = |s: &str| s.parse::<ToolchainSpec>().expect("a valid spec");
+    let mut set = vec![spec("stable")];
     if installed.iter().any(|n| n == "nightly") {
-        set.push("nightly".into());
+        set.push(spec("nightly"));
     }
     if installed.iter().any(|n| n == FORK_TOOLCHAIN) {
         // Linked is not enough: while the fork is being rebuilt its sysroot has no std yet,
         // and every program would be a one-sided compile failure.
         let host = harness::Target::new(harness::target::HOST);
         match harness::Toolchain::parse(FORK_TOOLCHAIN).resolve() {
-            Ok(tc) if tc.has_core_for(&host) => set.push(FORK_TOOLCHAIN.into()),
+            Ok(tc) if tc.has_core_for(&host) => set.push(spec(FORK_TOOLCHAIN)),
             Ok(_) => eprintln!("note: {FORK_TOOLCHAIN} is linked but has no std for {host} yet; not compared"),
             Err(e) => eprintln!("note: {e}; not compared"),
         }
     }
     if set.len() == 1 {
-        set.push("stable".into());
+        set.push(spec("stable"));
     }
     set
 }
@@ -95,26 +95,23 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let a = cli.run;
-    let mut names = if a.toolchains.is_empty() {
-        default_toolchains()
-    } else {
-        a.toolchains.clone()
-    };
-    if names.len() == 1 {
+    let mut specs = a.toolchains.specs_or(default_toolchains);
+    if specs.len() == 1 {
         // One toolchain against itself: checks the harness and the programs' determinism.
-        names.push(names[0].clone());
+        specs.push(specs[0].clone());
     }
-    let (mut toolchains, mut unavailable) = (Vec::new(), Vec::new());
-    for n in &names {
-        match Compiler::from_spec(n) {
-            Ok(c) => toolchains.push(c),
-            Err(e) => unavailable.push(e),
+    let resolved = a.toolchains.resolve_specs("difftest", specs.clone());
+    let unavailable = resolved.unavailable.clone();
+    // The reference (--baseline, else the first usable toolchain) goes first.
+    let mut toolchains: Vec<Compiler> = resolved.usable.iter().cloned().map(Compiler::plain).collect();
+    if let Some(b) = resolved.baseline() {
+        if let Some(i) = toolchains.iter().position(|c| c.info.name == b.name) {
+            let reference = toolchains.remove(i);
+            toolchains.insert(0, reference);
         }
     }
-    for u in &unavailable {
-        eprintln!("skipping: {u}");
-    }
     if toolchains.len() < 2 {
+        let names: Vec<String> = specs.iter().map(ToString::to_string).collect();
         bail!("fewer than two usable toolchains among {names:?}");
     }
     let cfg = Config {

@@ -14,7 +14,7 @@
 use crate::variant::Variant;
 use harness::rustc::{first_error_line, Invocation, Outcome};
 use harness::target::CORTEX_M4F;
-use harness::{Toolchain, ToolchainInfo};
+use harness::{Target, Toolchain, ToolchainInfo};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -43,20 +43,11 @@ pub enum BuildError {
 /// `rustc -vV`, which a rebuilt fork keeps, and would reuse dependencies the new compiler cannot
 /// load (E0463); a fresh directory per compiler build avoids that.
 pub fn target_dir(firmware_dir: &Path, toolchain: &ToolchainInfo) -> PathBuf {
-    let name: String = toolchain
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    firmware_dir
-        .join("target/runner")
-        .join(format!("{name}-{:016x}", compiler_build_id(toolchain)))
+    firmware_dir.join("target/runner").join(format!(
+        "{}-{:016x}",
+        toolchain.dir_name(),
+        compiler_build_id(toolchain)
+    ))
 }
 
 /// A hash of the compiler's identity: `rustc -vV`, and size and mtime of its binary and of the
@@ -101,19 +92,22 @@ pub fn linker_override(toolchain: &ToolchainInfo) -> Option<PathBuf> {
 pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -> Result<PathBuf, BuildError> {
     let target_dir = target_dir(firmware_dir, toolchain);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let invocation = Invocation::new(PathBuf::from(cargo))
+    // RUSTC, the toolchain's flags (which replace any flags meant for the host build: the linker
+    // script comes from the firmware's build script, so nothing is lost) and, with --build-std,
+    // how core is built.
+    let settings = toolchain.cargo_settings(Some(&Target::new(CORTEX_M4F)));
+    let mut invocation = Invocation::new(PathBuf::from(cargo))
         .args(["build", "--release", "--quiet", "--target", CORTEX_M4F, "--features"])
         .arg(variant.features())
+        .args(&settings.args)
         .arg("--target-dir")
         .arg(&target_dir)
         .cwd(firmware_dir)
-        .env("RUSTC", &toolchain.rustc)
-        // Flags meant for the host build must not reach the firmware (the linker script is passed
-        // by the firmware's build script, so nothing is lost); the toolchain's own flags do, and
-        // with `--target` given cargo passes them to the firmware's crates only, not build scripts.
-        .env("CARGO_ENCODED_RUSTFLAGS", toolchain.flags.join("\x1f"))
         .env("RUSTC_WRAPPER", "")
         .timeout(Duration::from_secs(900));
+    for (k, v) in settings.env {
+        invocation = invocation.env(k, v);
+    }
     let invocation = match linker_override(toolchain) {
         Some(linker) => invocation.env("CARGO_TARGET_THUMBV7EM_NONE_EABIHF_LINKER", linker),
         None => invocation,

@@ -11,18 +11,17 @@ use firmware_runner::report::{Method, Report, SCHEMA};
 use firmware_runner::run::{run_toolchain, Settings};
 use firmware_runner::variant::Flavour;
 use harness::envelope::{command_line, Envelope};
-use harness::toolchain::{default_toolchains, resolve_specs};
+use harness::toolchain::ToolchainArgs;
 use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
 #[command(about = "Build, run (QEMU mps2-an386) and measure the async firmware per toolchain")]
 struct Cli {
-    /// Toolchain (rustup name or path to rustc), optionally with rustc flags in the same argument
-    /// ("async-fork -Zasync-panic=no"); repeatable. Default: stable, plus nightly and
-    /// async-fork when installed.
-    #[arg(long = "toolchain")]
-    toolchains: Vec<String>,
+    /// Toolchains, with rustc flags for the firmware's crates ("async-fork -Zasync-panic=no");
+    /// `--build-std` builds core for toolchains without a thumbv7em rust-std.
+    #[command(flatten)]
+    toolchains: ToolchainArgs,
     /// The QEMU binary.
     #[arg(long, default_value = "qemu-system-arm")]
     qemu: PathBuf,
@@ -42,15 +41,7 @@ struct Cli {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    // Specs take rustc flags as every tool's do: "async-fork -Zasync-panic=no".
-    let specs: Vec<String> = match cli.toolchains.is_empty() {
-        true => default_toolchains().iter().map(|t| t.label()).collect(),
-        false => cli.toolchains.clone(),
-    };
-    let (toolchains, _, unavailable) = resolve_specs(&specs);
-    for u in &unavailable {
-        eprintln!("firmware: skipping: {u}");
-    }
+    let resolved = cli.toolchains.resolve("firmware");
     let settings = Settings {
         firmware_dir: cli.firmware_dir.unwrap_or_else(firmware_runner::default_firmware_dir),
         qemu: Qemu {
@@ -61,7 +52,7 @@ fn main() -> anyhow::Result<()> {
         count_instructions: !cli.no_instructions,
     };
     let mut results = Vec::new();
-    for t in &toolchains {
+    for t in &resolved.usable {
         eprintln!("firmware: {} ({})", t.name, t.describe());
         let r = run_toolchain(&settings, t);
         if let Some(reason) = &r.skipped {
@@ -80,8 +71,8 @@ fn main() -> anyhow::Result<()> {
         envelope: Envelope::new(
             SCHEMA,
             std::env::var("FIRMWARE_COMMAND").unwrap_or_else(|_| command_line()),
-            toolchains,
-            unavailable,
+            resolved.usable,
+            resolved.unavailable,
         ),
         method: Method {
             target: harness::target::CORTEX_M4F.into(),

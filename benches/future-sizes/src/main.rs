@@ -11,26 +11,21 @@ use future_sizes::report::{Report, SCHEMA};
 use future_sizes::run::{build_and_run, Limits};
 use future_sizes::{corpus, program};
 use harness::envelope::{command_line, Envelope};
-use harness::toolchain::default_toolchains;
-use harness::toolchain::resolve_specs;
+use harness::toolchain::{ToolchainArgs, ToolchainSpec};
 use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
 #[command(about = "Future sizes of the async corpus per toolchain, against ideal sizes and the baseline")]
 struct Cli {
-    /// Toolchain (rustup name or path to rustc), optionally followed by extra rustc flags in the
-    /// same argument (`--toolchain "async-fork -Zswitch=no"`, reported under that whole name);
-    /// repeatable. Default: stable, plus nightly and async-fork when installed.
-    #[arg(long = "toolchain")]
-    toolchains: Vec<String>,
+    /// Toolchains (`--toolchain "async-fork -Zswitch=no"`, reported under that whole name). The
+    /// baseline sizes and outputs are compared with defaults to stable here.
+    #[command(flatten)]
+    toolchains: ToolchainArgs,
     /// Opt level(s) to build at; the tables use the first, the others check that sizes and outputs
     /// do not depend on it.
     #[arg(long = "opt-level", value_delimiter = ',', default_values_t = [0u8, 3])]
     opt_levels: Vec<u8>,
-    /// The toolchain sizes and outputs are compared with.
-    #[arg(long, default_value = "stable")]
-    baseline: String,
     /// The corpus directory.
     #[arg(long, default_value_os_t = corpus::default_dir())]
     cases: PathBuf,
@@ -43,7 +38,7 @@ struct Cli {
     /// A toolchain spec whose sizes must equal the baseline's on every case (a fork with a patch's
     /// switch turned off); repeatable. Any difference makes the run fail.
     #[arg(long = "same-sizes-as-baseline", value_name = "SPEC")]
-    same_sizes: Vec<String>,
+    same_sizes: Vec<ToolchainSpec>,
     /// Seconds one compile may take.
     #[arg(long, default_value_t = 600)]
     compile_timeout: u64,
@@ -55,27 +50,13 @@ fn main() -> Result<()> {
         bail!("--opt-level needs at least one level");
     }
     let cases = corpus::load_dir(&cli.cases)?;
-    // Each measured toolchain, named by its whole spec, with its extra rustc flags.
-    let specs: Vec<String> = match cli.toolchains.is_empty() {
-        true => default_toolchains().iter().map(|t| t.label()).collect(),
-        false => cli.toolchains.clone(),
-    };
-    let (toolchains, flags, unavailable) = resolve_specs(&specs);
-    for u in &unavailable {
-        eprintln!("future-sizes: skipping: {u}");
+    let mut args = cli.toolchains.clone();
+    if args.baseline.is_none() {
+        args.baseline = Some("stable".parse().expect("a valid spec"));
     }
-    if toolchains.is_empty() {
+    let resolved = args.resolve("future-sizes");
+    let Some(baseline) = resolved.baseline().map(|t| t.name.clone()) else {
         bail!("no usable toolchain");
-    }
-    let baseline = match toolchains.iter().any(|t| t.name == cli.baseline) {
-        true => cli.baseline.clone(),
-        false => {
-            eprintln!(
-                "future-sizes: baseline `{}` not measured; comparing with `{}`",
-                cli.baseline, toolchains[0].name
-            );
-            toolchains[0].name.clone()
-        }
     };
 
     std::fs::create_dir_all(&cli.work_dir).with_context(|| format!("creating {}", cli.work_dir.display()))?;
@@ -86,10 +67,10 @@ fn main() -> Result<()> {
         ..Limits::default()
     };
     let mut builds = Vec::new();
-    for (tc, extra) in toolchains.iter().zip(&flags) {
+    for tc in &resolved.usable {
         for &opt in &cli.opt_levels {
             eprintln!("future-sizes: {} at opt-level {opt}", tc.name);
-            let b = build_and_run(tc, extra, &source, opt, &cli.work_dir, &limits);
+            let b = build_and_run(tc, &source, opt, &cli.work_dir, &limits);
             if b.outcome != "ok" {
                 eprintln!("future-sizes: {} O{opt}: {}", tc.name, b.outcome);
             }
@@ -97,7 +78,7 @@ fn main() -> Result<()> {
         }
     }
 
-    let envelope = Envelope::new(SCHEMA, command_line(), toolchains, unavailable);
+    let envelope = Envelope::new(SCHEMA, command_line(), resolved.usable, resolved.unavailable);
     let corpus_dir = display_relative(&cli.cases);
     let report = Report::new(envelope, &baseline, cli.opt_levels.clone(), corpus_dir, cases, builds);
     let md = report.markdown();
@@ -109,7 +90,7 @@ fn main() -> Result<()> {
     eprintln!("future-sizes: wrote {} and future-sizes.md", json_path.display());
     let mut unlike = Vec::new();
     for spec in &cli.same_sizes {
-        match report.sizes_unlike_baseline(spec) {
+        match report.sizes_unlike_baseline(&spec.to_string()) {
             Ok(d) if d.is_empty() => eprintln!("future-sizes: `{spec}` has {baseline}'s size in every case"),
             Ok(d) => unlike.push(format!(
                 "`{spec}` differs from {baseline} in {} cases: {}",

@@ -429,6 +429,8 @@ mod tests {
             targets_with_core: Vec::new(),
             fork: None,
             flags: Vec::new(),
+            rust_src: false,
+            build_std: false,
         }
     }
 

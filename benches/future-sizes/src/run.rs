@@ -43,16 +43,9 @@ pub struct Build {
     pub transcript: Option<Transcript>,
 }
 
-/// Compile `source` with `tc` (plus `rustc_flags`) at `opt_level` into `work_dir`, run it, parse
-/// what it printed.
-pub fn build_and_run(
-    tc: &ToolchainInfo,
-    rustc_flags: &[String],
-    source: &Path,
-    opt_level: u8,
-    work_dir: &Path,
-    limits: &Limits,
-) -> Build {
+/// Compile `source` with `tc` (plus its flags) at `opt_level` into `work_dir`, run it, parse what it
+/// printed.
+pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir: &Path, limits: &Limits) -> Build {
     let label: String = tc
         .name
         .chars()
@@ -62,7 +55,7 @@ pub fn build_and_run(
     let mut build = Build {
         toolchain: tc.name.clone(),
         opt_level,
-        rustc_flags: rustc_flags.to_vec(),
+        rustc_flags: tc.flags.clone(),
         outcome: String::new(),
         compile_secs: 0.0,
         transcript: None,
@@ -76,7 +69,7 @@ pub fn build_and_run(
             "-Cdebuginfo=0",
         ])
         .arg(format!("-Copt-level={opt_level}"))
-        .args(rustc_flags)
+        .args(&tc.flags)
         .arg("-o")
         .arg(&binary)
         .arg(source)

@@ -2,7 +2,8 @@
 //!
 //! Everything we claim compares several compilers on the same source, so the concepts every tool
 //! needs live here, one module each:
-//! - [`toolchain`]: what a toolchain is (a rustup name or a path to a rustc), what it reports about
+//! - [`toolchain`]: what a toolchain is (a rustup name or a path to a rustc, with rustc flags), the
+//!   command-line group every tool takes ([`ToolchainArgs`]), what it reports about
 //!   itself (`rustc -vV`, the real binary, the targets it has a `core` for, the fork's series);
 //! - [`target`]: the targets we measure and what compiletest-style conditions know about them;
 //! - [`rustc`]: one rustc invocation with a timeout, classified (ok, compile error, ICE, timeout);
@@ -18,4 +19,4 @@ pub mod target;
 pub mod toolchain;
 
 pub use target::Target;
-pub use toolchain::{Toolchain, ToolchainInfo};
+pub use toolchain::{CoreProvision, Toolchain, ToolchainArgs, ToolchainInfo, ToolchainSpec, Toolchains};

@@ -1,16 +1,57 @@
-//! Toolchains: anything with a rustc.
+//! Toolchains: anything with a rustc, named once on the command line and carried as one type to
+//! the results file.
 //!
 //! A toolchain is named the way users name it: a rustup toolchain (`stable`, `nightly`, `1.43.0`,
-//! `async-fork` once the fork is linked) or a path to a rustc binary. Resolving it yields the facts
-//! every result records: `rustc -vV`, the real binary (never the rustup proxy, whose overhead and
-//! indirection would pollute instruction counts), the sysroot, the targets that have a `core`, and
-//! for our fork the patch series it was built from. A toolchain that is not installed is an error
-//! value the caller reports and skips, never a panic.
+//! `async-fork` once the fork is linked) or a path to a rustc binary, optionally followed by rustc
+//! flags in the same argument (`"async-fork -Zrelocate-coroutine-upvars=no"`): a [`ToolchainSpec`].
+//! Resolving it yields a [`ToolchainInfo`], the facts every result records: `rustc -vV`, the real
+//! binary (never the rustup proxy, whose overhead and indirection would pollute instruction counts),
+//! the sysroot, the flags (a field of their own), how each target's `core` is provided
+//! ([`CoreProvision`]), and for our fork the patch series it was built from. A toolchain that is not
+//! installed is an error value the caller reports and skips, never a panic.
+//!
+//! # How a tool takes toolchains
+//!
+//! Every tool flattens the one argument group [`ToolchainArgs`] (`-t/--toolchain SPEC`, repeatable;
+//! `--baseline SPEC`; `--build-std`) into its clap parser and resolves it once; nothing after that
+//! sees a toolchain as a string:
+//!
+//! ```no_run
+//! use clap::Parser;
+//! use harness::toolchain::ToolchainArgs;
+//!
+//! #[derive(Parser)]
+//! struct Cli {
+//!     #[command(flatten)]
+//!     toolchains: ToolchainArgs,
+//! }
+//!
+//! let cli = Cli::parse();
+//! // Default set when none is named; prints `my-tool: skipping ...` for the unusable ones.
+//! let toolchains = cli.toolchains.resolve("my-tool");
+//! let target = harness::Target::new(harness::target::CORTEX_M4F);
+//! for tc in &toolchains.usable {
+//!     // tc.rustc: the real binary; tc.flags: the spec's rustc flags, put after your own.
+//!     match tc.core_for(&target) {
+//!         None => eprintln!("skipping {}: {}", tc.name, tc.target_unavailable(&target).unwrap()),
+//!         Some(_) => {
+//!             // A cargo build: env and extra arguments (RUSTC, the flags, -Zbuild-std when asked).
+//!             let cargo = tc.cargo_settings(Some(&target));
+//!             let _ = (cargo.env, cargo.args, tc.dir_name());
+//!         }
+//!     }
+//! }
+//! // The baseline: `--baseline` if usable, else the first usable toolchain.
+//! let _baseline = toolchains.baseline();
+//! // Reports: harness::envelope::Envelope::new(schema, command, toolchains.usable, toolchains.unavailable)
+//! ```
 
 use crate::target::Target;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::str::FromStr;
 
 /// Name of the rustup toolchain the fork is linked as (see `scripts/fork.sh link`).
 pub const FORK_TOOLCHAIN: &str = "async-fork";
@@ -70,6 +111,7 @@ impl Toolchain {
                 detail,
             })?;
         let targets_with_core = targets_with_core(&sysroot);
+        let rust_src = sysroot.join(RUST_SRC).join("core/Cargo.toml").is_file();
         let fork = std::fs::read_to_string(sysroot.join(FORK_STAMP))
             .ok()
             .and_then(|s| serde_json::from_str(&s).ok());
@@ -81,41 +123,113 @@ impl Toolchain {
             targets_with_core,
             fork,
             flags: Vec::new(),
+            rust_src,
+            build_std: false,
         })
     }
 }
 
-/// A toolchain as measured, with extra rustc flags: `async-fork -Zsome-switch=no` on a command line
-/// is the toolchain `async-fork` run with `-Zsome-switch=no`, so one compiler can be compared with a
-/// switch on and off. Returns the toolchain part and the flags.
-pub fn split_flags(spec: &str) -> (&str, Vec<String>) {
-    let mut words = spec.split_whitespace();
-    let toolchain = words.next().unwrap_or("");
-    (toolchain, words.map(str::to_string).collect())
+/// Where rustup's `rust-src` component puts the standard library's sources in a sysroot.
+pub const RUST_SRC: &str = "lib/rustlib/src/rust/library";
+
+/// A toolchain as named on a command line: the toolchain and the rustc flags it is measured with.
+/// `async-fork -Zsome-switch=no` is the toolchain `async-fork` run with `-Zsome-switch=no`, so one
+/// compiler can be compared with a switch on and off. Parsed once (clap's value parser); its
+/// [`Display`](fmt::Display) is the canonical name results use (whitespace normalised).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolchainSpec {
+    pub toolchain: Toolchain,
+    pub flags: Vec<String>,
 }
 
-/// Resolve a toolchain spec with flags (see [`split_flags`]). The result is named by the whole spec,
-/// flags included and whitespace normalised, so that reports keep `async-fork` and
-/// `async-fork -Zswitch=no` apart. `-Z` flags on a toolchain that rejects them (a release) make the
-/// spec unusable, said up front instead of as a compile error in every case.
-pub fn resolve_spec(spec: &str) -> Result<(ToolchainInfo, Vec<String>), ToolchainError> {
-    let (toolchain, flags) = split_flags(spec);
-    let mut info = Toolchain::parse(toolchain).resolve()?;
-    if flags.is_empty() {
-        return Ok((info, flags));
+impl ToolchainSpec {
+    /// A toolchain without flags.
+    pub fn plain(toolchain: Toolchain) -> Self {
+        ToolchainSpec {
+            toolchain,
+            flags: Vec::new(),
+        }
     }
-    info.name = format!("{} {}", info.name, flags.join(" "));
-    info.flags = flags.clone();
-    if flags.iter().any(|f| f.starts_with("-Z")) && !info.accepts_z() {
-        return Err(ToolchainError::NotRunnable {
-            toolchain: info.name,
-            detail: format!(
-                "-Z flags need a nightly or dev rustc, and {} is a release",
-                info.version.version_line
-            ),
-        });
+
+    /// Find the real rustc and ask it about itself; the result carries the flags, and its name is
+    /// the whole spec, so reports keep `async-fork` and `async-fork -Zswitch=no` apart. `-Z` flags
+    /// on a toolchain that rejects them (a release) make the spec unusable, said up front instead
+    /// of as a compile error in every case.
+    pub fn resolve(&self) -> Result<ToolchainInfo, ToolchainError> {
+        let mut info = self.toolchain.resolve()?;
+        if self.flags.is_empty() {
+            return Ok(info);
+        }
+        info.name = self.to_string();
+        info.flags = self.flags.clone();
+        if self.flags.iter().any(|f| f.starts_with("-Z")) && !info.accepts_z() {
+            return Err(ToolchainError::NotRunnable {
+                toolchain: info.name,
+                detail: format!(
+                    "-Z flags need a nightly or dev rustc, and {} is a release",
+                    info.version.version_line
+                ),
+            });
+        }
+        Ok(info)
     }
-    Ok((info, flags))
+}
+
+impl FromStr for ToolchainSpec {
+    type Err = String;
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let mut words = spec.split_whitespace();
+        let Some(toolchain) = words.next() else {
+            return Err("an empty toolchain spec (expected `NAME [RUSTC FLAGS]`)".into());
+        };
+        Ok(ToolchainSpec {
+            toolchain: Toolchain::parse(toolchain),
+            flags: words.map(str::to_string).collect(),
+        })
+    }
+}
+
+impl fmt::Display for ToolchainSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.toolchain.label())?;
+        for flag in &self.flags {
+            write!(f, " {flag}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How a target's `core` (and `alloc`) reaches a build with a toolchain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoreProvision {
+    /// Prebuilt in the sysroot: rustup's `rust-std` component for that target.
+    RustStd,
+    /// Prebuilt in the fork's stage1 sysroot, by the fork itself (`scripts/fork.sh build`).
+    ForkSysroot,
+    /// Built with the program from the toolchain's `rust-src` by cargo's `-Zbuild-std=core,alloc`
+    /// (only when asked with `--build-std`: a core built at the program's settings does not compare
+    /// like with like against a prebuilt one). A release takes `-Z` only with `RUSTC_BOOTSTRAP=1`.
+    BuildStd { needs_bootstrap: bool },
+}
+
+impl fmt::Display for CoreProvision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CoreProvision::RustStd => "rust-std",
+            CoreProvision::ForkSysroot => "fork sysroot",
+            CoreProvision::BuildStd { needs_bootstrap: false } => "-Zbuild-std",
+            CoreProvision::BuildStd { needs_bootstrap: true } => "-Zbuild-std (RUSTC_BOOTSTRAP=1)",
+        })
+    }
+}
+
+/// What a cargo build with a toolchain needs beyond its own arguments: environment (the real rustc,
+/// the spec's flags, `RUSTC_BOOTSTRAP` for a release's build-std) and arguments (`-Zbuild-std`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CargoSettings {
+    pub env: Vec<(String, String)>,
+    pub args: Vec<String>,
 }
 
 /// Why a toolchain cannot be used. Callers print it and skip that toolchain.
@@ -211,6 +325,14 @@ pub struct ToolchainInfo {
     /// field of its own in every result; absent when there are none, as in results written before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
+    /// Is `rust-src` installed (the sources `-Zbuild-std` builds `core` from)? Absent in files
+    /// written before harness 0.2.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rust_src: bool,
+    /// Was `-Zbuild-std` allowed for targets without a prebuilt `core` (`--build-std`)? Absent
+    /// (false) in files written before harness 0.2.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub build_std: bool,
 }
 
 impl ToolchainInfo {
@@ -251,16 +373,65 @@ impl ToolchainInfo {
         })
     }
 
+    /// Does this toolchain's name equal the spec (the canonical spelling of [`ToolchainSpec`])?
+    pub fn is(&self, spec: &ToolchainSpec) -> bool {
+        self.name == spec.to_string()
+    }
+
+    /// How `target`'s `core` is provided, or `None` when code for it cannot be built.
+    pub fn core_for(&self, target: &Target) -> Option<CoreProvision> {
+        if self.has_core_for(target) {
+            return Some(match self.fork {
+                Some(_) => CoreProvision::ForkSysroot,
+                None => CoreProvision::RustStd,
+            });
+        }
+        (self.build_std && self.rust_src).then(|| CoreProvision::BuildStd {
+            needs_bootstrap: !self.accepts_z(),
+        })
+    }
+
     /// `Some(reason)` when code for `target` cannot be built with this toolchain.
     pub fn target_unavailable(&self, target: &Target) -> Option<String> {
-        if self.has_core_for(target) {
+        if self.core_for(target).is_some() {
             return None;
         }
-        let hint = match self.name.contains('/') {
-            true => String::new(),
-            false => format!(" (rustup target add --toolchain {} {})", self.name, target),
+        let base = self.name.split_whitespace().next().unwrap_or(&self.name);
+        let hint = match (base.contains('/'), self.build_std) {
+            (true, _) => String::new(),
+            (false, false) => format!(" (rustup target add --toolchain {base} {target}, or --build-std)"),
+            (false, true) => {
+                format!(" and no rust-src for --build-std (rustup component add --toolchain {base} rust-src)")
+            }
         };
         Some(format!("no core for {target} in toolchain {}{hint}", self.name))
+    }
+
+    /// What `cargo build [--target target]` with this toolchain needs: `RUSTC` (the real binary),
+    /// the spec's flags as `CARGO_ENCODED_RUSTFLAGS` (with `--target`, cargo gives them to the
+    /// target's crates only, not to build scripts), and `-Zbuild-std=core,alloc` (plus
+    /// `RUSTC_BOOTSTRAP=1` on a release) when that is how `target`'s core is provided.
+    pub fn cargo_settings(&self, target: Option<&Target>) -> CargoSettings {
+        let mut s = CargoSettings {
+            env: vec![
+                ("RUSTC".into(), self.rustc.display().to_string()),
+                ("CARGO_ENCODED_RUSTFLAGS".into(), self.flags.join("\x1f")),
+            ],
+            args: Vec::new(),
+        };
+        if let Some(CoreProvision::BuildStd { needs_bootstrap }) = target.and_then(|t| self.core_for(t)) {
+            s.args.push("-Zbuild-std=core,alloc".into());
+            if needs_bootstrap {
+                s.env.push(("RUSTC_BOOTSTRAP".into(), "1".into()));
+            }
+        }
+        s
+    }
+
+    /// The toolchain as a directory name, for per-toolchain build and target directories:
+    /// `async-fork -Zx=no` -> `async-fork_-Zx_no`, `/opt/x/rustc` -> `_opt_x_rustc`.
+    pub fn dir_name(&self) -> String {
+        dir_name(&self.name)
     }
 
     /// Short identity for tables: release, plus the fork's series where there is one.
@@ -340,6 +511,16 @@ fn targets_with_core(sysroot: &Path) -> Vec<Target> {
     found
 }
 
+/// A toolchain name as a directory name: ASCII letters, digits, `.` and `-` kept, anything else `_`.
+pub fn dir_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+            true => c,
+            false => '_',
+        })
+        .collect()
+}
+
 /// The rustup toolchains installed here, by name (`stable-x86_64-unknown-linux-gnu` is `stable`).
 pub fn installed_rustup_toolchains() -> Vec<String> {
     let Ok(out) = Command::new("rustup").args(["toolchain", "list"]).output() else {
@@ -357,47 +538,107 @@ pub fn installed_rustup_toolchains() -> Vec<String> {
 }
 
 /// The default set every tool runs when none is named: stable, plus nightly and the fork if present.
-pub fn default_toolchains() -> Vec<Toolchain> {
+pub fn default_specs() -> Vec<ToolchainSpec> {
     let installed = installed_rustup_toolchains();
-    let mut set = vec![Toolchain::Rustup("stable".into())];
+    let mut set = vec![ToolchainSpec::plain(Toolchain::Rustup("stable".into()))];
     for optional in ["nightly", FORK_TOOLCHAIN] {
         if installed.iter().any(|n| n == optional) {
-            set.push(Toolchain::Rustup(optional.into()));
+            set.push(ToolchainSpec::plain(Toolchain::Rustup(optional.into())));
         }
     }
     set
 }
 
-/// Resolve every named toolchain; the unusable ones come back as errors beside the usable ones.
-pub fn resolve_all(specs: &[Toolchain]) -> (Vec<ToolchainInfo>, Vec<ToolchainError>) {
-    let mut ok = Vec::new();
-    let mut errors = Vec::new();
-    for spec in specs {
-        match spec.resolve() {
-            Ok(info) => ok.push(info),
-            Err(e) => errors.push(e),
-        }
-    }
-    (ok, errors)
+/// The toolchain options every tool takes, flattened into its clap parser (see the module doc).
+#[derive(clap::Args, Clone, Debug, Default, PartialEq)]
+#[command(next_help_heading = "Toolchains")]
+pub struct ToolchainArgs {
+    /// Toolchain: a rustup name or a path to rustc, optionally followed by rustc flags in the same
+    /// argument (`-t 'async-fork -Zrelocate-coroutine-upvars=no'`); repeat. Default: stable, plus
+    /// nightly and async-fork when installed.
+    #[arg(long = "toolchain", short = 't', value_name = "SPEC")]
+    pub toolchains: Vec<ToolchainSpec>,
+    /// The toolchain comparisons are relative to (a spec as given to --toolchain). Default: the
+    /// first usable toolchain.
+    #[arg(long, value_name = "SPEC")]
+    pub baseline: Option<ToolchainSpec>,
+    /// Build `core` and `alloc` from rust-src (`-Zbuild-std`, with RUSTC_BOOTSTRAP=1 on a release)
+    /// for targets a toolchain has no prebuilt `core` for, instead of skipping them.
+    #[arg(long)]
+    pub build_std: bool,
 }
 
-/// The usable toolchains of a set of specs with flags, each with its flags (same order), and why
-/// the others cannot be used: [`resolve_all`] for [`resolve_spec`].
-pub type ResolvedSpecs = (Vec<ToolchainInfo>, Vec<Vec<String>>, Vec<ToolchainError>);
-
-/// Resolve every spec with [`resolve_spec`]; the unusable ones come back as errors.
-pub fn resolve_specs(specs: &[String]) -> ResolvedSpecs {
-    let (mut toolchains, mut flags, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for spec in specs {
-        match resolve_spec(spec) {
-            Ok((info, extra)) => {
-                toolchains.push(info);
-                flags.push(extra);
-            }
-            Err(e) => errors.push(e),
+impl ToolchainArgs {
+    /// The named specs, or `default` when none was named.
+    pub fn specs_or(&self, default: impl FnOnce() -> Vec<ToolchainSpec>) -> Vec<ToolchainSpec> {
+        match self.toolchains.is_empty() {
+            true => default(),
+            false => self.toolchains.clone(),
         }
     }
-    (toolchains, flags, errors)
+
+    /// Resolve the named toolchains (or [`default_specs`]), printing `tool: skipping ...` for each
+    /// unusable one.
+    pub fn resolve(&self, tool: &str) -> Toolchains {
+        self.resolve_specs(tool, self.specs_or(default_specs))
+    }
+
+    /// Resolve `specs` with these options (`--baseline`, `--build-std`), printing `tool: ...` for
+    /// each unusable toolchain and for a baseline that is not among the usable ones.
+    pub fn resolve_specs(&self, tool: &str, specs: Vec<ToolchainSpec>) -> Toolchains {
+        let t = Toolchains::resolve(&specs, self.baseline.as_ref(), self.build_std);
+        for e in &t.unavailable {
+            eprintln!("{tool}: skipping {e}");
+        }
+        if let (Some(b), Some(used)) = (&self.baseline, t.baseline()) {
+            if !used.is(b) {
+                eprintln!(
+                    "{tool}: baseline `{b}` is not among the usable toolchains; using `{}`",
+                    used.name
+                );
+            }
+        }
+        t
+    }
+}
+
+/// The toolchains of a run: the usable ones in the order named, why the others cannot be used, and
+/// which one is the baseline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Toolchains {
+    pub usable: Vec<ToolchainInfo>,
+    pub unavailable: Vec<ToolchainError>,
+    baseline: usize,
+}
+
+impl Toolchains {
+    /// Resolve every spec; the baseline is `baseline` when usable, else the first usable one.
+    pub fn resolve(specs: &[ToolchainSpec], baseline: Option<&ToolchainSpec>, build_std: bool) -> Toolchains {
+        let mut t = Toolchains::default();
+        for spec in specs {
+            match spec.resolve() {
+                Ok(mut info) => {
+                    info.build_std = build_std;
+                    t.usable.push(info);
+                }
+                Err(e) => t.unavailable.push(e),
+            }
+        }
+        if let Some(b) = baseline {
+            t.baseline = t.usable.iter().position(|i| i.is(b)).unwrap_or(0);
+        }
+        t
+    }
+
+    /// The toolchain comparisons are relative to; `None` when no toolchain is usable.
+    pub fn baseline(&self) -> Option<&ToolchainInfo> {
+        self.usable.get(self.baseline)
+    }
+
+    /// The usable toolchain named by `spec`.
+    pub fn find(&self, spec: &ToolchainSpec) -> Option<&ToolchainInfo> {
+        self.usable.iter().find(|i| i.is(spec))
+    }
 }
 
 #[cfg(test)]
@@ -437,28 +678,145 @@ mod tests {
         assert_eq!(parse_release("garbage"), None);
     }
 
+    fn spec(s: &str) -> ToolchainSpec {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn flags_after_the_toolchain() {
-        assert_eq!(split_flags("stable"), ("stable", vec![]));
-        assert_eq!(
-            split_flags(" async-fork  -Zfoo=no -Cbar "),
-            ("async-fork", vec!["-Zfoo=no".into(), "-Cbar".into()])
-        );
+        assert_eq!(spec("stable"), ToolchainSpec::plain(Toolchain::Rustup("stable".into())));
+        let s = spec(" async-fork  -Zfoo=no -Cbar ");
+        assert_eq!(s.toolchain, Toolchain::Rustup("async-fork".into()));
+        assert_eq!(s.flags, vec!["-Zfoo=no".to_string(), "-Cbar".into()]);
+        assert_eq!(s.to_string(), "async-fork -Zfoo=no -Cbar");
+        assert!("".parse::<ToolchainSpec>().is_err());
+        assert_eq!(spec("stable --cfg x").flags, vec!["--cfg".to_string(), "x".into()]);
     }
 
     #[test]
     fn specs_with_flags() {
-        let (info, flags) = resolve_spec("stable").unwrap();
-        assert_eq!((info.name.as_str(), flags.len()), ("stable", 0));
-        let (info, flags) = resolve_spec("  stable   -Copt-level=1 ").unwrap();
+        let info = spec("stable").resolve().unwrap();
+        assert_eq!((info.name.as_str(), info.flags.len()), ("stable", 0));
+        let info = spec("  stable   -Copt-level=1 ").resolve().unwrap();
         assert_eq!(info.name, "stable -Copt-level=1");
-        assert_eq!(flags, vec!["-Copt-level=1".to_string()]);
-        let err = resolve_spec("stable -Zself-profile").unwrap_err().to_string();
+        assert_eq!(info.flags, vec!["-Copt-level=1".to_string()]);
+        assert!(info.is(&spec("stable  -Copt-level=1")));
+        let err = spec("stable -Zself-profile").resolve().unwrap_err().to_string();
         assert!(
             err.contains("`stable -Zself-profile`") && err.contains("nightly or dev"),
             "{err}"
         );
-        assert!(resolve_spec("no-such-toolchain-xyz -Zx").is_err());
+        assert!(spec("no-such-toolchain-xyz -Zx").resolve().is_err());
+    }
+
+    #[test]
+    fn flags_are_a_field_in_json() {
+        let info = spec("stable -Copt-level=1").resolve().unwrap();
+        let v: serde_json::Value = serde_json::to_value(&info).unwrap();
+        assert_eq!(v["flags"], serde_json::json!(["-Copt-level=1"]));
+        // Files written before the field existed still load.
+        let mut old = serde_json::to_value(spec("stable").resolve().unwrap()).unwrap();
+        let o = old.as_object_mut().unwrap();
+        o.remove("rust_src");
+        o.remove("build_std");
+        let back: ToolchainInfo = serde_json::from_value(old).unwrap();
+        assert!(back.flags.is_empty() && !back.build_std);
+    }
+
+    #[test]
+    fn clap_group_parses_specs_once() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            t: ToolchainArgs,
+        }
+        let cli = Cli::try_parse_from([
+            "x",
+            "-t",
+            "stable",
+            "--toolchain=stable -Copt-level=1",
+            "--baseline",
+            "stable -Copt-level=1",
+        ])
+        .unwrap();
+        assert_eq!(cli.t.toolchains.len(), 2);
+        assert_eq!(cli.t.toolchains[1].flags, vec!["-Copt-level=1".to_string()]);
+        let t = cli.t.resolve("test");
+        assert_eq!(t.baseline().unwrap().name, "stable -Copt-level=1");
+        assert_eq!(t.usable[1].flags, vec!["-Copt-level=1".to_string()]);
+        assert!(Cli::try_parse_from(["x", "-t", ""]).is_err());
+        // An unknown baseline falls back to the first usable toolchain.
+        let t = Toolchains::resolve(&[spec("stable")], Some(&spec("nightly-1999-01-01")), false);
+        assert_eq!(t.baseline().unwrap().name, "stable");
+    }
+
+    fn fake_info(fork: bool, accepts_z: bool) -> ToolchainInfo {
+        let mut info = spec("stable").resolve().unwrap();
+        info.targets_with_core = vec![Target::host()];
+        info.rust_src = true;
+        if accepts_z {
+            info.version.release = "1.97.0-nightly".into();
+        }
+        if fork {
+            info.fork = Some(ForkStamp {
+                fork: "async-fork".into(),
+                series_hash: "0".into(),
+                patches: vec![],
+                tree_commit: "0".into(),
+                upstream: "1.95.0".into(),
+                debian: "0".into(),
+                built_at: "0".into(),
+            });
+        }
+        info
+    }
+
+    #[test]
+    fn core_provision() {
+        let m4 = Target::new(crate::target::CORTEX_M4F);
+        let mut release = fake_info(false, false);
+        assert_eq!(release.core_for(&Target::host()), Some(CoreProvision::RustStd));
+        assert_eq!(release.core_for(&m4), None);
+        assert!(release.target_unavailable(&m4).unwrap().contains("--build-std"));
+        assert!(release.cargo_settings(Some(&m4)).args.is_empty());
+        release.build_std = true;
+        assert_eq!(
+            release.core_for(&m4),
+            Some(CoreProvision::BuildStd { needs_bootstrap: true })
+        );
+        let cargo = release.cargo_settings(Some(&m4));
+        assert_eq!(cargo.args, vec!["-Zbuild-std=core,alloc".to_string()]);
+        assert!(cargo.env.contains(&("RUSTC_BOOTSTRAP".into(), "1".into())));
+        assert!(release.target_unavailable(&m4).is_none());
+        release.rust_src = false;
+        assert!(release.target_unavailable(&m4).unwrap().contains("rust-src"));
+
+        let mut nightly = fake_info(false, true);
+        nightly.build_std = true;
+        assert_eq!(
+            nightly.core_for(&m4),
+            Some(CoreProvision::BuildStd { needs_bootstrap: false })
+        );
+        assert!(!nightly
+            .cargo_settings(Some(&m4))
+            .env
+            .iter()
+            .any(|(k, _)| k == "RUSTC_BOOTSTRAP"));
+        let fork = fake_info(true, true);
+        assert_eq!(fork.core_for(&Target::host()), Some(CoreProvision::ForkSysroot));
+    }
+
+    #[test]
+    fn cargo_settings_carry_the_flags() {
+        let info = spec("stable -Copt-level=1 -Cdebuginfo=0").resolve().unwrap();
+        let cargo = info.cargo_settings(None);
+        assert!(cargo.env.contains(&(
+            "CARGO_ENCODED_RUSTFLAGS".into(),
+            "-Copt-level=1\x1f-Cdebuginfo=0".into()
+        )));
+        assert!(cargo.env.contains(&("RUSTC".into(), info.rustc.display().to_string())));
+        assert_eq!(info.dir_name(), "stable_-Copt-level_1_-Cdebuginfo_0");
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl CaseRunner<'_> {
             "{}.{}.{}.s",
             test.name,
             rev.name.as_deref().unwrap_or("base"),
-            tc.name.replace('/', "_")
+            tc.dir_name()
         ));
         let mut inv = Invocation::new(&tc.rustc)
             .arg(&test.path)
@@ -144,6 +144,8 @@ impl CaseRunner<'_> {
             inv = inv.arg("-Cllvm-args=-x86-asm-syntax=intel");
         }
         inv = inv.args(rev.settings.compile_flags.iter());
+        // The toolchain's own flags (`-t 'async-fork -Zswitch=no'`) come last, so they win.
+        inv = inv.args(&tc.flags);
         result.command = inv.display();
 
         let (passed, detail) = match inv.run() {

@@ -8,7 +8,7 @@ use codegen_runner::filecheck::FileCheck;
 use codegen_runner::report::{MatrixReport, SCHEMA};
 use codegen_runner::{matrix, seed};
 use harness::envelope::{command_line, Envelope};
-use harness::toolchain::{default_toolchains, resolve_all, Toolchain};
+use harness::toolchain::ToolchainArgs;
 use harness::Target;
 use std::path::PathBuf;
 
@@ -23,9 +23,9 @@ struct Cli {
 enum Cmd {
     /// Run every test on every toolchain x target and print the matrix.
     Run {
-        /// Toolchain: rustup name or path to rustc; repeat. Default: stable, plus nightly and async-fork if installed.
-        #[arg(long = "toolchain", short = 't')]
-        toolchains: Vec<String>,
+        /// Toolchains, with rustc flags put after each test's own (`-t 'nightly -Zasync-panic=no'`).
+        #[command(flatten)]
+        toolchains: ToolchainArgs,
         /// Target triple; repeat. Default: every target the tests name.
         #[arg(long = "target")]
         targets: Vec<String>,
@@ -44,8 +44,8 @@ enum Cmd {
     },
     /// Reproduce the seed's claims (no_std async, `xx` instruction count, future size) per toolchain.
     SeedClaims {
-        #[arg(long = "toolchain", short = 't')]
-        toolchains: Vec<String>,
+        #[command(flatten)]
+        toolchains: ToolchainArgs,
         /// Writes OUT.md and OUT.json.
         #[arg(long, default_value = "results/seed-claims")]
         out: PathBuf,
@@ -55,14 +55,6 @@ enum Cmd {
         #[arg(long)]
         check: Option<PathBuf>,
     },
-}
-
-fn toolchain_specs(named: &[String]) -> Vec<Toolchain> {
-    if named.is_empty() {
-        default_toolchains()
-    } else {
-        named.iter().map(|n| Toolchain::parse(n)).collect()
-    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -97,10 +89,8 @@ fn main() -> anyhow::Result<()> {
             }
             anyhow::ensure!(!tests.is_empty(), "no tests found in {}", suite.display());
             let filecheck = FileCheck::locate()?;
-            let (infos, unavailable) = resolve_all(&toolchain_specs(&toolchains));
-            for e in &unavailable {
-                eprintln!("skipping: {e}");
-            }
+            let resolved = toolchains.resolve("codegen");
+            let (infos, unavailable) = (resolved.usable, resolved.unavailable);
             anyhow::ensure!(!infos.is_empty(), "none of the requested toolchains is usable");
             std::fs::create_dir_all(&out_dir)?;
             let targets: Vec<Target> = targets.into_iter().map(Target::new).collect();
@@ -163,6 +153,6 @@ fn main() -> anyhow::Result<()> {
             out,
             seed_dir,
             check: None,
-        } => seed::run(&toolchain_specs(&toolchains), &out, &seed_dir),
+        } => seed::run(&toolchains, &out, &seed_dir),
     }
 }

@@ -14,7 +14,7 @@ use harness::asm;
 use harness::envelope::{command_line, Envelope};
 use harness::rustc::Invocation;
 use harness::target::{CORTEX_M4F, HOST};
-use harness::toolchain::{resolve_all, Toolchain, ToolchainInfo};
+use harness::toolchain::{ToolchainArgs, ToolchainInfo, ToolchainSpec};
 use harness::Target;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -70,7 +70,7 @@ fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path
     }
     let asm_path = out.join(format!(
         "seed.{}.{}.{}.s",
-        tc.name.replace('/', "_"),
+        tc.dir_name(),
         target,
         if no_std { "no_std" } else { "std" }
     ));
@@ -86,6 +86,7 @@ fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path
     if target.llvm_component() == "x86" {
         inv = inv.arg("-Cllvm-args=-x86-asm-syntax=intel");
     }
+    inv = inv.args(&tc.flags);
     match inv.run() {
         Err(e) => b.outcome = format!("could not run rustc: {e}"),
         Ok(done) => {
@@ -195,11 +196,9 @@ pub fn markdown(r: &SeedReport) -> String {
 }
 
 /// `codegen seed-claims`: measure and write `<out>.json` and `<out>.md`.
-pub fn run(specs: &[Toolchain], out: &Path, seed_dir: &Path) -> anyhow::Result<()> {
-    let (tcs, unavailable) = resolve_all(specs);
-    for e in &unavailable {
-        eprintln!("skipping: {e}");
-    }
+pub fn run(toolchains: &ToolchainArgs, out: &Path, seed_dir: &Path) -> anyhow::Result<()> {
+    let resolved = toolchains.resolve("seed-claims");
+    let (tcs, unavailable) = (resolved.usable, resolved.unavailable);
     let scratch = tempfile::tempdir()?;
     let claims = measure(&tcs, seed_dir, scratch.path());
     let report = SeedReport {
@@ -235,7 +234,14 @@ pub fn check(recorded: &Path, seed_dir: &Path) -> anyhow::Result<()> {
     let scratch = tempfile::tempdir()?;
     let (mut compared, mut differ) = (0, 0);
     for c in &old.claims {
-        let tc = match Toolchain::parse(&c.toolchain).resolve() {
+        let spec: ToolchainSpec = match c.toolchain.parse() {
+            Ok(s) => s,
+            Err(e) => {
+                println!("not compared: {e}");
+                continue;
+            }
+        };
+        let tc = match spec.resolve() {
             Ok(tc) if tc.version.version_line == c.version_line => tc,
             Ok(tc) if tc.fork.is_some() => {
                 println!(

@@ -101,7 +101,7 @@ fn missing_toolchain_is_skipped_with_a_message() {
     let t = text(&o);
     assert!(o.status.success(), "{t}");
     assert!(
-        t.contains("skipping: toolchain `no-such-toolchain` is not installed"),
+        t.contains("codegen: skipping toolchain `no-such-toolchain` is not installed"),
         "{t}"
     );
 }
