@@ -221,11 +221,7 @@ impl Store {
 
     /// Write atomically: a reader (or a crash) never sees a half-written file.
     pub fn save(&self) -> anyhow::Result<()> {
-        let tmp = self.path.with_extension("json.tmp");
-        let text = serde_json::to_string_pretty(&self.data)? + "\n";
-        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.path).with_context(|| format!("replacing {}", self.path.display()))?;
-        Ok(())
+        harness::report::write_json(&self.path, &self.data)
     }
 
     /// Change the data and save it.

@@ -5,8 +5,8 @@
 //! for criterion or for async closures) is reported and skipped.
 
 use crate::execute::capture::cargo_for;
-use crate::execute::process::{self, Cmd};
 use crate::results::{ResultsFile, RuntimeResult, Store};
+use harness::process::{self, Cmd};
 use harness::ToolchainInfo;
 use std::path::Path;
 use std::time::Duration;

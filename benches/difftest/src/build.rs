@@ -9,26 +9,13 @@
 //! by rustc flags in the same argument (`"async-fork -Zsome-switch=no"`), so one fork build can be
 //! compared with itself with a patch switched off.
 
-use harness::rustc::{Invocation, Outcome};
+use harness::compile::{compile_and_run, CompileAndRun, Program};
+use harness::rustc::Outcome;
 use harness::ToolchainInfo;
 use serde::Serialize;
 use std::path::Path;
-use std::time::Duration;
 
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    pub compile: Duration,
-    pub run: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            compile: Duration::from_secs(120),
-            run: Duration::from_secs(10),
-        }
-    }
-}
+pub use harness::compile::Limits;
 
 /// A value of `-C opt-level`: `0`..`3`, or `s`/`z` (the sizes embedded targets are built at).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -107,14 +94,7 @@ impl Compiler {
 }
 
 /// How the program ran (only when it compiled).
-#[derive(Clone, Debug, Serialize)]
-pub struct Run {
-    pub outcome: Outcome,
-    pub stdout: String,
-    pub stderr: String,
-    pub command: String,
-    pub secs: f64,
-}
+pub type Run = harness::compile::Step;
 
 /// One toolchain's build of one program at one opt level.
 #[derive(Clone, Debug, Serialize)]
@@ -130,57 +110,27 @@ pub struct Build {
 
 /// Compile `src` into `dir/<stem>` and run it.
 pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: &OptLevel, limits: Limits) -> Build {
-    let tc = &c.info;
     let bin = dir.join(stem);
-    let inv = Invocation::new(&tc.rustc)
-        .args(["--edition", "2021", "-C"])
-        .arg(format!("opt-level={opt}"))
-        .args(&tc.flags)
-        .arg("-o")
-        .arg(&bin)
-        .arg(src)
-        .cwd(dir)
-        .timeout(limits.compile);
-    let compile_command = inv.display();
-    let (compile, compile_stderr, compile_secs) = match inv.run() {
-        Ok(f) => (f.outcome, f.stderr, f.wall.as_secs_f64()),
-        Err(e) => (
-            Outcome::Crashed {
-                detail: format!("cannot start rustc: {e}"),
-            },
-            String::new(),
-            0.0,
-        ),
+    let program = Program {
+        toolchain: &c.info,
+        source: src,
+        binary: &bin,
+        rustc_args: vec![
+            "--edition".into(),
+            "2021".into(),
+            "-C".into(),
+            format!("opt-level={opt}"),
+        ],
+        cwd: Some(dir),
     };
-    let run = compile.is_success().then(|| {
-        let inv = Invocation::new(&bin).cwd(dir).timeout(limits.run);
-        let command = inv.display();
-        match inv.run() {
-            Ok(f) => Run {
-                outcome: f.outcome,
-                stdout: f.stdout,
-                stderr: f.stderr,
-                command,
-                secs: f.wall.as_secs_f64(),
-            },
-            Err(e) => Run {
-                outcome: Outcome::Crashed {
-                    detail: format!("cannot start the program: {e}"),
-                },
-                stdout: String::new(),
-                stderr: String::new(),
-                command,
-                secs: 0.0,
-            },
-        }
-    });
+    let CompileAndRun { compile, run } = compile_and_run(&program, limits);
     Build {
-        toolchain: tc.name.clone(),
+        toolchain: c.info.name.clone(),
         opt: opt.clone(),
-        compile,
-        compile_stderr,
-        compile_command,
-        compile_secs,
+        compile: compile.outcome,
+        compile_stderr: compile.stderr,
+        compile_command: compile.command,
+        compile_secs: compile.secs,
         run,
     }
 }

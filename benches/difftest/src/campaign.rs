@@ -246,7 +246,7 @@ fn save_failure(
     builds: &[Build],
     diff: Difference,
 ) -> Result<Failure> {
-    let clean = |s: &str| s.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_");
+    let clean = harness::toolchain::dir_name;
     let dir = cfg.out.join("failures").join(format!(
         "seed-{seed}-O{opt}-{}-vs-{}",
         clean(&labels[ia]),

@@ -141,7 +141,8 @@ fn main() -> Result<()> {
     let name = a.name.clone().unwrap_or_else(|| {
         let l: Vec<String> = labels
             .iter()
-            .map(|l| l.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "-"))
+            // As in the committed summaries: `async-fork -Zx=no` -> `async-fork--Zx-no`.
+            .map(|l| harness::toolchain::dir_name(l).replace('_', "-"))
             .collect();
         format!("{}-seeds-{}-{}", l.join("-vs-"), a.start, a.start + a.seeds)
     });

@@ -53,12 +53,8 @@ pub fn write(
         totals,
         differences: failures,
     };
-    std::fs::create_dir_all(&cfg.out)?;
-    let json = cfg.out.join(format!("{name}.json"));
-    std::fs::write(&json, serde_json::to_string_pretty(&summary)? + "\n")?;
-    let md = cfg.out.join(format!("{name}.md"));
-    std::fs::write(&md, markdown(&summary, cfg))?;
-    Ok((json, md))
+    let w = harness::report::write_pair(&cfg.out, name, &summary, &markdown(&summary, cfg))?;
+    Ok((w.json, w.markdown))
 }
 
 /// `git describe --always --dirty` of the repository the tool runs in, if there is one.

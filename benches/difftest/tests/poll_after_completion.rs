@@ -21,7 +21,7 @@ fn compiler(spec: &str) -> Result<Compiler, String> {
 
 fn transcript(c: &Compiler, dir: &Path, opt: &str) -> String {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/poll_after_completion.rs");
-    let stem = format!("pac-{}-O{opt}", c.info.name.replace([' ', '/', '='], "_"));
+    let stem = format!("pac-{}-O{opt}", c.info.dir_name());
     let b = build_and_run(c, &src, dir, &stem, &opt.parse().unwrap(), Limits::default());
     assert!(
         b.compile.is_success(),

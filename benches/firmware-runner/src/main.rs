@@ -98,12 +98,10 @@ fn main() -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(&cli.out_dir).with_context(|| format!("creating {}", cli.out_dir.display()))?;
     let out_dir = cli.out_dir.canonicalize()?;
-    let json = out_dir.join("firmware.json");
-    std::fs::write(&json, serde_json::to_string_pretty(&report)? + "\n")?;
     let md = report.markdown();
-    std::fs::write(out_dir.join("firmware.md"), &md)?;
+    let written = harness::report::write_pair(&out_dir, "firmware", &report, &md)?;
     println!("{md}");
-    eprintln!("firmware: wrote {} and firmware.md", json.display());
+    eprintln!("firmware: wrote {} and firmware.md", written.json.display());
     if !report.passed() {
         anyhow::bail!("a firmware flavour failed to build, run or match its transcript (see the table)");
     }

@@ -64,7 +64,7 @@ fn main() -> Result<()> {
     std::fs::write(&source, program::generate(&cases)).with_context(|| format!("writing {}", source.display()))?;
     let limits = Limits {
         compile: Duration::from_secs(cli.compile_timeout),
-        ..Limits::default()
+        ..future_sizes::run::LIMITS
     };
     let mut builds = Vec::new();
     for tc in &resolved.usable {
@@ -82,12 +82,9 @@ fn main() -> Result<()> {
     let corpus_dir = display_relative(&cli.cases);
     let report = Report::new(envelope, &baseline, cli.opt_levels.clone(), corpus_dir, cases, builds);
     let md = report.markdown();
-    std::fs::create_dir_all(&cli.out_dir).with_context(|| format!("creating {}", cli.out_dir.display()))?;
-    let json_path = cli.out_dir.join("future-sizes.json");
-    std::fs::write(&json_path, serde_json::to_string_pretty(&report)? + "\n")?;
-    std::fs::write(cli.out_dir.join("future-sizes.md"), &md)?;
+    let written = harness::report::write_pair(&cli.out_dir, "future-sizes", &report, &md)?;
     println!("{md}");
-    eprintln!("future-sizes: wrote {} and future-sizes.md", json_path.display());
+    eprintln!("future-sizes: wrote {} and future-sizes.md", written.json.display());
     let mut unlike = Vec::new();
     for spec in &cli.same_sizes {
         match report.sizes_unlike_baseline(&spec.to_string()) {

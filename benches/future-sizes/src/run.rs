@@ -6,27 +6,19 @@
 //! build's outcome and reported, never a panic of the harness.
 
 use crate::transcript::Transcript;
-use harness::rustc::Invocation;
+use harness::compile::{compile_and_run, CompileAndRun, Program};
 use harness::ToolchainInfo;
 use serde::Serialize;
 use std::path::Path;
 use std::time::Duration;
 
-/// How long compiling or running the corpus program may take.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    pub compile: Duration,
-    pub run: Duration,
-}
+pub use harness::compile::Limits;
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            compile: Duration::from_secs(600),
-            run: Duration::from_secs(60),
-        }
-    }
-}
+/// How long compiling or running the corpus program may take by default.
+pub const LIMITS: Limits = Limits {
+    compile: Duration::from_secs(600),
+    run: Duration::from_secs(60),
+};
 
 /// One toolchain at one opt level: what happened, and the transcript if the program ran.
 #[derive(Clone, Debug, Serialize)]
@@ -46,12 +38,7 @@ pub struct Build {
 /// Compile `source` with `tc` (plus its flags) at `opt_level` into `work_dir`, run it, parse what it
 /// printed.
 pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir: &Path, limits: &Limits) -> Build {
-    let label: String = tc
-        .name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let binary = work_dir.join(format!("corpus-{label}-O{opt_level}"));
+    let binary = work_dir.join(format!("corpus-{}-O{opt_level}", tc.dir_name()));
     let mut build = Build {
         toolchain: tc.name.clone(),
         opt_level,
@@ -60,36 +47,29 @@ pub fn build_and_run(tc: &ToolchainInfo, source: &Path, opt_level: u8, work_dir:
         compile_secs: 0.0,
         transcript: None,
     };
-    let compile = Invocation::new(&tc.rustc)
-        .args([
+    let program = Program {
+        toolchain: tc,
+        source,
+        binary: &binary,
+        rustc_args: [
             "--edition",
             "2021",
             "--crate-name",
             "future_size_corpus",
             "-Cdebuginfo=0",
-        ])
-        .arg(format!("-Copt-level={opt_level}"))
-        .args(&tc.flags)
-        .arg("-o")
-        .arg(&binary)
-        .arg(source)
-        .timeout(limits.compile);
-    let compiled = match compile.run() {
-        Ok(f) => f,
-        Err(e) => {
-            build.outcome = format!("rustc did not start: {e}");
-            return build;
-        }
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("-Copt-level={opt_level}")])
+        .collect(),
+        cwd: None,
     };
-    build.compile_secs = compiled.wall.as_secs_f64();
-    if !compiled.outcome.is_success() {
-        build.outcome = format!("build failed: {}", compiled.outcome.summary());
-        return build;
-    }
-    let ran = match Invocation::new(&binary).timeout(limits.run).run() {
-        Ok(f) => f,
-        Err(e) => {
-            build.outcome = format!("program did not start: {e}");
+    let CompileAndRun { compile, run } = compile_and_run(&program, *limits);
+    build.compile_secs = compile.secs;
+    let ran = match run {
+        Some(ran) => ran,
+        None => {
+            build.outcome = format!("build failed: {}", compile.outcome.summary());
             return build;
         }
     };

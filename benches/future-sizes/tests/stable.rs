@@ -5,7 +5,7 @@
 
 use future_sizes::corpus::{self, Case};
 use future_sizes::program::generate;
-use future_sizes::run::{build_and_run, Limits};
+use future_sizes::run::{build_and_run, LIMITS};
 use harness::{Toolchain, ToolchainInfo};
 
 fn stable() -> ToolchainInfo {
@@ -20,7 +20,7 @@ fn corpus_builds_and_runs_on_stable() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("corpus.rs");
     std::fs::write(&source, generate(&cases)).unwrap();
-    let build = build_and_run(&stable(), &source, 0, dir.path(), &Limits::default());
+    let build = build_and_run(&stable(), &source, 0, dir.path(), &LIMITS);
     assert_eq!(build.outcome, "ok");
     let t = build.transcript.unwrap();
     let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
@@ -54,7 +54,7 @@ fn broken_case_is_a_build_failure() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("corpus.rs");
     std::fs::write(&source, generate(&[broken as Case])).unwrap();
-    let build = build_and_run(&stable(), &source, 0, dir.path(), &Limits::default());
+    let build = build_and_run(&stable(), &source, 0, dir.path(), &LIMITS);
     assert!(
         build.outcome.starts_with("build failed: compile error"),
         "{}",

@@ -7,11 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use wait_timeout::ChildExt;
+use std::process::Command;
+use std::time::Duration;
 
 /// How a compiler run ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,14 +90,8 @@ pub fn first_error_line(stderr: &str) -> String {
         .to_string()
 }
 
-/// A finished run: how it ended, what it printed, how long it took.
-#[derive(Clone, Debug)]
-pub struct Finished {
-    pub outcome: Outcome,
-    pub stdout: String,
-    pub stderr: String,
-    pub wall: Duration,
-}
+/// A finished run: how it ended, what it printed, how long it took and what it cost.
+pub use crate::process::Measured as Finished;
 
 /// A command line to run under a timeout: rustc, or a wrapper around it (callgrind, a runner).
 #[derive(Clone, Debug)]
@@ -152,61 +144,18 @@ impl Invocation {
         s
     }
 
-    /// Run to completion or timeout. Only failing to start the program is an `Err`.
+    /// Run to completion or timeout (through [`crate::process`]). Only failing to start the
+    /// program is an `Err`.
     pub fn run(&self) -> std::io::Result<Finished> {
         let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.args(&self.args);
         if let Some(d) = &self.cwd {
             cmd.current_dir(d);
         }
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let start = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", self.program.display())))?;
-        // Drain both pipes on threads so a chatty compiler cannot block on a full pipe.
-        let mut out_pipe = child.stdout.take().expect("piped stdout");
-        let mut err_pipe = child.stderr.take().expect("piped stderr");
-        let out_t = std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = out_pipe.read_to_end(&mut s);
-            s
-        });
-        let err_t = std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = err_pipe.read_to_end(&mut s);
-            s
-        });
-        let status = child.wait_timeout(self.timeout)?;
-        let timed_out = status.is_none();
-        let status = match status {
-            Some(s) => s,
-            None => {
-                let _ = child.kill();
-                child.wait()?
-            }
-        };
-        let wall = start.elapsed();
-        let stdout = String::from_utf8_lossy(&out_t.join().unwrap_or_default()).into_owned();
-        let stderr = String::from_utf8_lossy(&err_t.join().unwrap_or_default()).into_owned();
-        let outcome = if timed_out {
-            Outcome::TimedOut {
-                after_secs: self.timeout.as_secs_f64(),
-            }
-        } else {
-            Outcome::classify(status.code(), &stderr)
-        };
-        Ok(Finished {
-            outcome,
-            stdout,
-            stderr,
-            wall,
-        })
+        crate::process::run_command(cmd, self.timeout)
     }
 }
 

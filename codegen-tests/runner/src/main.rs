@@ -126,8 +126,7 @@ fn main() -> anyhow::Result<()> {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
                 }
-                std::fs::write(&path, serde_json::to_string_pretty(&report)?)
-                    .with_context(|| format!("writing {}", path.display()))?;
+                harness::report::write_json(&path, &report)?;
                 eprintln!("wrote {}", path.display());
             }
             let count = |s: Status| report.cases.iter().filter(|c| c.status == s).count();

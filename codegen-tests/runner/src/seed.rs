@@ -206,18 +206,18 @@ pub fn run(toolchains: &ToolchainArgs, out: &Path, seed_dir: &Path) -> anyhow::R
         flags: FLAGS.iter().map(|f| f.to_string()).collect(),
         claims,
     };
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(out.with_extension("json"), serde_json::to_string_pretty(&report)?)?;
     let md = markdown(&report);
-    std::fs::write(out.with_extension("md"), &md)?;
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let stem = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let written = harness::report::write_pair(dir, &stem, &report, &md)?;
     println!("{md}");
-    eprintln!(
-        "wrote {} and {}",
-        out.with_extension("json").display(),
-        out.with_extension("md").display()
-    );
+    eprintln!("wrote {} and {}", written.json.display(), written.markdown.display());
     Ok(())
 }
 

@@ -5,9 +5,9 @@
 //! rustup proxy), no `RUSTFLAGS`, non-incremental (`CARGO_INCREMENTAL=0`; incremental scenarios add
 //! their own `-C incremental`), `--offline`, and a target directory of its own per build.
 
-use super::process::{self, Cmd};
 use super::wrapper;
 use crate::benchmark::Profile;
+use harness::process::{self, Cmd};
 use harness::rustc::Outcome;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

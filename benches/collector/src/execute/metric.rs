@@ -8,7 +8,7 @@
 //! the heap), well below 0.5%, and do not depend on the machine's load; they run ~50-100x slower
 //! than native, which is why the time metrics come from separate native runs.
 
-use super::process::{self, Cmd, Measured};
+use harness::process::{self, Cmd, Measured};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;

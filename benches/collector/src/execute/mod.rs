@@ -7,7 +7,7 @@
 //!    the exact command line, working directory and environment to a file, then runs rustc so
 //!    cargo finishes as usual.
 //! 2. The captured command is replayed by the collector, as often as the repetitions ask, under
-//!    [`process`] (wall/CPU time and max RSS from `wait4`) or an instruction counter ([`metric`]:
+//!    [`harness::process`] (wall/CPU time and max RSS from `wait4`) or an instruction counter ([`metric`]:
 //!    perf when the kernel has counters, callgrind otherwise). Scenarios differ only in the
 //!    `-C incremental` directory passed and its state.
 //!
@@ -16,6 +16,5 @@
 
 pub mod capture;
 pub mod metric;
-pub mod process;
 pub mod selfprofile;
 pub mod wrapper;

@@ -3,7 +3,7 @@
 //! with measureme's own analysis (`analyzeme`, what `summarize` prints), and the top queries by
 //! self time are kept in the results.
 
-use super::process::{self, Cmd};
+use harness::process::{self, Cmd};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! environment) is written to a file for the collector to replay. Every invocation, leaf or not,
 //! then runs the real rustc and exits with its status, so cargo behaves as without a wrapper.
 
-use super::process::Cmd;
+use harness::process::Cmd;
 use std::process::Command;
 
 /// Set to `1` in cargo's environment: the binary runs as a wrapper instead of the CLI.

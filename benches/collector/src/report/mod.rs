@@ -14,6 +14,6 @@ use std::path::Path;
 pub fn write_all(data: &ResultsFile, dir: &Path) -> anyhow::Result<Vec<String>> {
     let graphs = graphs::draw_all(data, dir)?;
     let md = summary::render(data, &graphs);
-    std::fs::write(dir.join("summary.md"), md)?;
+    harness::report::write_text(&dir.join("summary.md"), &md)?;
     Ok(graphs)
 }

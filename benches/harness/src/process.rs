@@ -1,8 +1,15 @@
-//! Run one process and measure it: wall time, user and system CPU time and max RSS from the
-//! kernel's `wait4` rusage of exactly that child. Bounded by a timeout, classified like every other
-//! compiler run in the harness.
+//! The one process runner of the harness: run a child to completion or to its deadline, and measure
+//! it: wall time, user and system CPU time and max RSS from the kernel's `wait4` rusage of exactly
+//! that child, its stdout and stderr, and how it ended, classified like every compiler run
+//! ([`Outcome`]: success, compile error, ICE, timeout, killed by a signal).
+//!
+//! Both pipes are drained on threads so a chatty child cannot block on a full pipe, and they report
+//! over channels: after a timeout the child is killed, but a grandchild (a linker, a shell's
+//! background job) may still hold the pipes open, and the runner does not wait for it. Every tool
+//! runs processes through here, directly ([`run`] with a [`Cmd`]) or through
+//! [`crate::rustc::Invocation`].
 
-use harness::rustc::Outcome;
+use crate::rustc::Outcome;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -42,10 +49,11 @@ impl Cmd {
     }
 }
 
-/// What one finished run cost.
+/// How one run ended, what it printed and what it cost.
 #[derive(Clone, Debug)]
 pub struct Measured {
     pub outcome: Outcome,
+    pub stdout: String,
     pub stderr: String,
     pub wall: Duration,
     pub user: Duration,
@@ -62,18 +70,24 @@ impl Measured {
 /// Run `cmd` to completion (or kill it after `timeout`) and measure it.
 pub fn run(cmd: &Cmd, timeout: Duration) -> std::io::Result<Measured> {
     let mut c = Command::new(&cmd.program);
-    c.args(&cmd.args)
-        .current_dir(&cmd.cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.args(&cmd.args).current_dir(&cmd.cwd);
     if let Some(env) = &cmd.env {
         c.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
     }
+    run_command(c, timeout)
+}
+
+/// Run a prepared [`Command`] (stdin closed, stdout and stderr captured) to completion or timeout.
+/// Only failing to start the program is an `Err`.
+pub fn run_command(mut c: Command, timeout: Duration) -> std::io::Result<Measured> {
+    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let start = Instant::now();
-    let mut child = c
-        .spawn()
-        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot start {}: {e}", cmd.program.display())))?;
+    let mut child = c.spawn().map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot start {}: {e}", c.get_program().to_string_lossy()),
+        )
+    })?;
     let pid = child.id() as libc::pid_t;
     // Drain both pipes on threads so a chatty child cannot block on a full pipe. They report over
     // channels: after a timeout, a grandchild may still hold the pipes open, and we do not wait for it.
@@ -122,7 +136,7 @@ pub fn run(cmd: &Cmd, timeout: Duration) -> std::io::Result<Measured> {
         true => rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default(),
         false => rx.recv().unwrap_or_default(),
     };
-    let _ = collect(out_t);
+    let stdout = collect(out_t);
     let stderr = collect(err_t);
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     let outcome = if timed_out {
@@ -143,6 +157,7 @@ pub fn run(cmd: &Cmd, timeout: Duration) -> std::io::Result<Measured> {
     let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
     Ok(Measured {
         outcome,
+        stdout,
         stderr,
         wall,
         user: tv(usage.ru_utime),
@@ -209,5 +224,20 @@ mod tests {
         let m = run(&sh("sleep 20"), Duration::from_millis(300)).unwrap();
         assert!(matches!(m.outcome, Outcome::TimedOut { .. }), "{m:?}");
         assert!(m.wall < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_grandchild_holding_the_pipes_does_not_hold_the_runner() {
+        // The shell is killed at the deadline; its background `sleep` keeps stdout and stderr open.
+        let started = Instant::now();
+        let m = run(&sh("echo before; sleep 30 & sleep 30"), Duration::from_millis(300)).unwrap();
+        assert!(matches!(m.outcome, Outcome::TimedOut { .. }), "{m:?}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn keeps_stdout() {
+        let m = run(&sh("echo out; echo err >&2"), Duration::from_secs(30)).unwrap();
+        assert_eq!((m.stdout.as_str(), m.stderr.as_str()), ("out\n", "err\n"));
     }
 }
