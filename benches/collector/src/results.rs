@@ -175,7 +175,29 @@ impl ResultsFile {
             .find(|c| c.key() == (toolchain, workload, profile, scenario))
     }
 
-    pub fn case_mut(&mut self, toolchain: &str, workload: &str, profile: Profile, scenario: Scenario) -> &mut Case {
+    /// The case with this key; a key the run did not plan (a typo, a toolchain renamed on the
+    /// way) is an error rather than a new case.
+    pub fn case_mut(
+        &mut self,
+        toolchain: &str,
+        workload: &str,
+        profile: Profile,
+        scenario: Scenario,
+    ) -> anyhow::Result<&mut Case> {
+        self.cases
+            .iter_mut()
+            .find(|c| c.key() == (toolchain, workload, profile, scenario))
+            .with_context(|| format!("no case {toolchain} / {workload} / {profile} / {scenario} in this run"))
+    }
+
+    /// The case with this key, added when missing (for building a file case by case).
+    pub fn case_or_insert(
+        &mut self,
+        toolchain: &str,
+        workload: &str,
+        profile: Profile,
+        scenario: Scenario,
+    ) -> &mut Case {
         let pos = match self
             .cases
             .iter()
@@ -318,13 +340,23 @@ pub mod tests {
     }
 
     #[test]
+    fn a_case_the_run_did_not_plan_is_an_error() {
+        let mut f = empty(&[("stable", "1.95.0")]);
+        f.case_or_insert("stable", "a", Profile::Check, Scenario::Full);
+        assert!(f.case_mut("stable", "a", Profile::Check, Scenario::Full).is_ok());
+        let err = f.case_mut("stabel", "a", Profile::Check, Scenario::Full).unwrap_err();
+        assert!(err.to_string().contains("no case stabel / a / check / full"), "{err}");
+        assert_eq!(f.cases.len(), 1);
+    }
+
+    #[test]
     fn store_keeps_earlier_cases_and_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run/results.json");
         let mut store = Store::create(&path, empty(&[("stable", "1.95.0")])).unwrap();
         store
             .update(|f| {
-                let c = f.case_mut("stable", "a", Profile::Check, Scenario::Full);
+                let c = f.case_or_insert("stable", "a", Profile::Check, Scenario::Full);
                 c.instructions.push(100);
                 c.status = Status::Measured;
             })
@@ -332,7 +364,7 @@ pub mod tests {
         // A later case fails: the earlier one is still in the file on disk.
         store
             .update(|f| {
-                f.case_mut("stable", "b", Profile::Check, Scenario::Full).status = Status::Failed {
+                f.case_or_insert("stable", "b", Profile::Check, Scenario::Full).status = Status::Failed {
                     reason: "crashed: killed by signal 6 (SIGABRT)".into(),
                 }
             })

@@ -258,7 +258,15 @@ fn rustc_crash_fails_that_case_only() {
     workloads(tmp.path());
     let fake = fake_rustc(tmp.path(), "kill -ABRT $$");
     let (out, v) = bench(tmp.path(), &["stable", fake.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // stderr is a pipe here (no terminal, and -q): the failure is still said there, with the case.
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("fake-rustc / wl-b / check / full") && l.contains("SIGABRT")),
+        "{stderr}"
+    );
     let b = case(&v, "fake-rustc", "wl-b");
     assert_eq!(b["status"]["status"], "failed", "{b:#}");
     assert!(b["status"]["reason"].as_str().unwrap().contains("SIGABRT"), "{b:#}");

@@ -146,7 +146,7 @@ mod tests {
         let mut a = empty(&[("stable", "1.95.0")]);
         let mut b = a.clone();
         let set = |f: &mut ResultsFile, w: &str, instr: u64, wall: Vec<f64>| {
-            let c = f.case_mut("stable", w, Profile::Check, Scenario::Full);
+            let c = f.case_or_insert("stable", w, Profile::Check, Scenario::Full);
             c.instructions = vec![instr];
             c.wall_s = wall;
             c.status = Status::Measured;
@@ -158,7 +158,7 @@ mod tests {
         set(&mut a, "noisy", 1_000_000, vec![0.5, 1.0, 1.5]); // spread 100%
         set(&mut b, "noisy", 1_000_000, vec![1.5, 1.5, 1.5]); // +50% < 2 x 100%
         for (f, n) in [(&mut a, 1_000_000u64), (&mut b, 1_004_000)] {
-            let c = f.case_mut("stable", "incr", Profile::Check, Scenario::IncrUnchanged);
+            let c = f.case_or_insert("stable", "incr", Profile::Check, Scenario::IncrUnchanged);
             c.instructions = vec![n]; // +0.4%: below the bar
             c.status = Status::Measured;
         }

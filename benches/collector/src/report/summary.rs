@@ -329,7 +329,7 @@ mod tests {
             ("1.42.0", [15_090_000_000u64, 15_100_000_000]),
             ("1.43.0", [209_000_000, 210_000_000]),
         ] {
-            let c = f.case_mut(tc, "act", Profile::Check, Scenario::Full);
+            let c = f.case_or_insert(tc, "act", Profile::Check, Scenario::Full);
             c.instructions = n.to_vec();
             c.status = Status::Measured;
         }
@@ -343,7 +343,7 @@ mod tests {
         );
         assert_eq!(cell(None, Some(200.0), Metric::Instructions, false), "-");
         // An unsupported case is named as such, with its error in the list of cases not measured.
-        f.case_mut("1.43.0", "act", Profile::Check, Scenario::Full).status = Status::Unsupported {
+        f.case_or_insert("1.43.0", "act", Profile::Check, Scenario::Full).status = Status::Unsupported {
             first_error: "error[E0658]: async fn is unstable".into(),
         };
         let md = render(&f, &[]);
