@@ -8,11 +8,21 @@ verified() {  # FILE SHA -> 0 when the cached file is there and matches its pin
     [ -f "$DOWNLOADS/$1" ] && [ "$(sha_of "$DOWNLOADS/$1")" = "$2" ]
 }
 
-# apt only downloads source packages from suites listed as deb-src; add ours once.
+# The Debian archive this machine's apt is configured with (its `deb` sources): the main archive's
+# URI, not the security archive's. Empty when apt knows none.
+configured_debian_uri() {
+    apt-get indextargets --format '$(REPO_URI)' 2>/dev/null | grep -v -- '-security/' | grep -m1 '/debian/$' | sed 's:/$::'
+}
+
+# apt only downloads source packages from suites listed as deb-src; add ours once, from the same
+# mirror as the machine's configured Debian sources.
 ensure_deb_src() {
     local list=/etc/apt/sources.list.d/async-fork-src.sources
     [ -f "$list" ] && return 0
     [ "$(id -u)" = 0 ] || die "need root to add $list (deb-src for $DEB_SRC_SUITES)"
+    local DEB_SRC_URI
+    DEB_SRC_URI=$(configured_debian_uri)
+    [ -n "$DEB_SRC_URI" ] || die "apt has no Debian archive configured (apt-get indextargets); add one to /etc/apt/sources.list.d"
     say "adding deb-src entry $list ($DEB_SRC_SUITES)"
     cat >"$list" <<SRC
 # Added by async-fork's scripts/fork.sh fetch: Debian's rustc source package for the fork.
