@@ -1,0 +1,51 @@
+//! With `-Zrelocate-coroutine-upvars=no` the fork must lay out every future as 1.95.0 does: on
+//! each application, the task storage and every future size of the fork with the switch off equal
+//! 1.95.0's, both measured here (prebuilt cores). Skips, saying so, when either is not installed.
+
+use harness::target::CORTEX_M4F;
+use harness::{Target, ToolchainInfo, ToolchainSpec};
+use realworld::build::BuildSettings;
+use realworld::plan::CoreClass;
+use realworld::report::Status;
+use std::time::Duration;
+
+fn resolve(spec: &str) -> Option<ToolchainInfo> {
+    match spec.parse::<ToolchainSpec>().unwrap().resolve() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            eprintln!("SKIP: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn fork_with_the_switch_off_lays_out_futures_as_1_95_0() {
+    let (Some(release), Some(fork_off)) = (resolve("1.95.0"), resolve("async-fork -Zrelocate-coroutine-upvars=no"))
+    else {
+        return;
+    };
+    let target = Target::new(CORTEX_M4F);
+    let apps = realworld::app::discover(&realworld::crate_dir().join("apps")).unwrap();
+    let settings = BuildSettings {
+        target: &target,
+        work_dir: &realworld::crate_dir(),
+        timeout: Duration::from_secs(1200),
+    };
+    let results = realworld::run::run(&[release, fork_off], &apps, &[CoreClass::Prebuilt], &settings);
+    for app in &apps {
+        let builds: Vec<_> = results.iter().filter(|r| r.app == app.name).collect();
+        assert_eq!(builds.len(), 2);
+        for b in &builds {
+            assert_eq!(b.status, Status::Measured, "{} with {}", b.app, b.toolchain);
+        }
+        let (release, fork_off) = (builds[0], builds[1]);
+        assert!(
+            !release.tasks.is_empty() && !release.futures.is_empty(),
+            "{}: nothing measured",
+            app.name
+        );
+        assert_eq!(release.tasks, fork_off.tasks, "{}: task storage differs", app.name);
+        assert_eq!(release.futures, fork_off.futures, "{}: future sizes differ", app.name);
+    }
+}
