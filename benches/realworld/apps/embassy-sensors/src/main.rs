@@ -108,56 +108,51 @@ async fn report<S: Sensor>(config: &SensorConfig, history: &mut History<32>, qua
     READINGS.send(reading).await;
 }
 
-#[embassy_executor::task]
-async fn temperature_task(config: SensorConfig, mut history: History<32>, bus: Device) {
-    let Ok(mut sensor) = Tmp117::init(bus, config.address).await else {
-        return READINGS.send(Reading::failed(config.name, Quantity::MilliCelsius)).await;
+/// A sensor task's life after its driver's `init`: a report every `config.period`, or, when the
+/// sensor did not answer, one failed reading.
+async fn sample_forever<S: Sensor, E>(
+    config: SensorConfig,
+    mut history: History<32>,
+    quantity: Quantity,
+    sensor: Result<S, E>,
+) {
+    let Ok(mut sensor) = sensor else {
+        return READINGS.send(Reading::failed(config.name, quantity)).await;
     };
     let mut ticker = Ticker::every(config.period);
     loop {
-        report(&config, &mut history, Quantity::MilliCelsius, &mut sensor).await;
+        report(&config, &mut history, quantity, &mut sensor).await;
         ticker.next().await;
     }
 }
 
 #[embassy_executor::task]
-async fn humidity_task(config: SensorConfig, mut history: History<32>, bus: Device) {
+async fn temperature_task(config: SensorConfig, history: History<32>, bus: Device) {
+    let sensor = Tmp117::init(bus, config.address).await;
+    sample_forever(config, history, Quantity::MilliCelsius, sensor).await
+}
+
+#[embassy_executor::task]
+async fn humidity_task(config: SensorConfig, history: History<32>, bus: Device) {
     // A slow reporting period affords the long, quiet conversion.
     let precision = match config.period >= Duration::from_secs(1) {
         true => sht4x::Precision::High,
         false => sht4x::Precision::Low,
     };
-    let Ok(mut sensor) = Sht4x::init(bus, config.address, precision).await else {
-        return READINGS.send(Reading::failed(config.name, Quantity::MilliPercent)).await;
-    };
-    let mut ticker = Ticker::every(config.period);
-    loop {
-        report(&config, &mut history, Quantity::MilliPercent, &mut sensor).await;
-        ticker.next().await;
-    }
+    let sensor = Sht4x::init(bus, config.address, precision).await;
+    sample_forever(config, history, Quantity::MilliPercent, sensor).await
 }
 
 #[embassy_executor::task]
-async fn pressure_task(config: SensorConfig, mut history: History<32>, bus: Device) {
-    let Ok(mut sensor) = Lps22::init(bus, config.address).await else {
-        return READINGS.send(Reading::failed(config.name, Quantity::Pascal)).await;
-    };
-    let mut ticker = Ticker::every(config.period);
-    loop {
-        report(&config, &mut history, Quantity::Pascal, &mut sensor).await;
-        ticker.next().await;
-    }
+async fn pressure_task(config: SensorConfig, history: History<32>, bus: Device) {
+    let sensor = Lps22::init(bus, config.address).await;
+    sample_forever(config, history, Quantity::Pascal, sensor).await
 }
 
 #[embassy_executor::task]
-async fn light_task(config: SensorConfig, mut history: History<32>, bus: Device) {
-    let Ok(mut sensor) = Veml7700::init(bus, config.address).await else {
-        return READINGS.send(Reading::failed(config.name, Quantity::MilliLux)).await;
-    };
-    loop {
-        report(&config, &mut history, Quantity::MilliLux, &mut sensor).await;
-        Timer::after(config.period).await;
-    }
+async fn light_task(config: SensorConfig, history: History<32>, bus: Device) {
+    let sensor = Veml7700::init(bus, config.address).await;
+    sample_forever(config, history, Quantity::MilliLux, sensor).await
 }
 
 /// Alarm output: blinks the (simulated) alarm LED pattern for each out-of-band reading.

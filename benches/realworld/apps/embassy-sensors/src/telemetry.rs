@@ -74,7 +74,11 @@ fn crc16(bytes: &[u8]) -> u16 {
     bytes.iter().fold(0xFFFF, |mut crc: u16, &b| {
         crc ^= (b as u16) << 8;
         for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
         }
         crc
     })

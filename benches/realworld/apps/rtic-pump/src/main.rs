@@ -167,7 +167,12 @@ mod app {
     }
 
     #[task(priority = 2, shared = [set_point, enabled, last])]
-    async fn control(mut cx: control::Context, config: PidConfig, mut adc: Adc<Device>, mut samples: Sender<'static, Sample, 16>) {
+    async fn control(
+        mut cx: control::Context,
+        config: PidConfig,
+        mut adc: Adc<Device>,
+        mut samples: Sender<'static, Sample, 16>,
+    ) {
         let mut integral: i32 = 0;
         let mut next = Mono::now();
         loop {

@@ -71,7 +71,11 @@ impl Store {
     pub fn new(partition: Part) -> Self {
         let size = partition.size();
         Store {
-            map: MapStorage::new(partition, MapConfig::new(0..size), Cache::new(ArrayPageStates::new(), Uncached, ArrayKeyPointers::new())),
+            map: MapStorage::new(
+                partition,
+                MapConfig::new(0..size),
+                Cache::new(ArrayPageStates::new(), Uncached, ArrayKeyPointers::new()),
+            ),
         }
     }
 
@@ -85,7 +89,10 @@ impl Store {
         let name: Option<[u8; 16]> = self.fetch(buffer, Key::NodeName).await;
         Settings {
             batch: self.fetch(buffer, Key::Batch).await.unwrap_or(defaults.batch),
-            report_period_s: self.fetch(buffer, Key::ReportPeriod).await.unwrap_or(defaults.report_period_s),
+            report_period_s: self
+                .fetch(buffer, Key::ReportPeriod)
+                .await
+                .unwrap_or(defaults.report_period_s),
             alarm_low: self.fetch(buffer, Key::AlarmLow).await.unwrap_or(defaults.alarm_low),
             alarm_high: self.fetch(buffer, Key::AlarmHigh).await.unwrap_or(defaults.alarm_high),
             node_name: name.unwrap_or(defaults.node_name),
