@@ -13,16 +13,7 @@
 # repetitions, baseline, output dir). Documentation: benches/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-"$(dirname "$0")/setup.sh"
-case "${1:-}" in
-    compare | report | runtime | list | generate | help) sub="$1"; shift ;;
-    *) sub=run ;;
-esac
-# Results record the command as it can be rerun (quoted: a toolchain spec may hold a space).
-if [ -z "${HARNESS_COMMAND:-}" ]; then
-    HARNESS_COMMAND="scripts/bench.sh"
-    if [ "$sub" != run ]; then HARNESS_COMMAND="$HARNESS_COMMAND $sub"; fi
-    if [ $# -gt 0 ]; then HARNESS_COMMAND="$HARNESS_COMMAND$(printf ' %q' "$@")"; fi
-    export HARNESS_COMMAND
-fi
-exec cargo run --release -q -p collector --bin bench -- "$sub" "$@"
+scripts/setup.sh
+# `bench` without a subcommand is `bench run`; results record this script as the command.
+export HARNESS_SCRIPT=${HARNESS_SCRIPT:-scripts/bench.sh}
+exec cargo run --release -q -p collector --bin bench -- "$@"

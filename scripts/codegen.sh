@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build -q --release -p codegen-runner
-HARNESS_COMMAND="scripts/codegen.sh $*" exec target/release/codegen run "$@"
+# Results record this script as the command, without the `run` it adds.
+export HARNESS_SCRIPT=scripts/codegen.sh HARNESS_SCRIPT_ADDED=1
+exec cargo run -q --release -p codegen-runner --bin codegen -- run "$@"

@@ -8,4 +8,5 @@
 # Exit status 1 when any difference was found. All logic is in benches/difftest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export HARNESS_SCRIPT=scripts/difftest.sh
 exec cargo run --release -q -p difftest -- "$@"

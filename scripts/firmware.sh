@@ -8,16 +8,7 @@
 # Without --toolchain: stable, plus nightly and async-fork when rustup has them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-# Give every named rustup toolchain the Cortex-M targets too (paths to a rustc are left alone).
-toolchains=""
-prev=""
-for a in "$@"; do
-    # A spec may carry rustc flags after the name ("async-fork -Zasync-panic=no"): the name only.
-    if [ "$prev" = "--toolchain" ] && [[ "$a" != */* ]]; then toolchains="$toolchains ${a%% *}"; fi
-    prev="$a"
-done
-SETUP_TOOLCHAINS="${toolchains# }" ./scripts/setup.sh
-
-export FIRMWARE_COMMAND="scripts/firmware.sh${*:+ $*}"
+# firmware-runner adds the Cortex-M target to every named rustup toolchain itself.
+./scripts/setup.sh
+export HARNESS_SCRIPT=scripts/firmware.sh
 exec nice -n 10 cargo run --quiet --release -p firmware-runner -- "$@"

@@ -12,8 +12,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-# The command as it can be rerun, quoted (a toolchain spec may hold a space).
-HARNESS_COMMAND="scripts/future-sizes.sh"
-if [ $# -gt 0 ]; then HARNESS_COMMAND="$HARNESS_COMMAND$(printf ' %q' "$@")"; fi
-export HARNESS_COMMAND
+export HARNESS_SCRIPT=scripts/future-sizes.sh
 exec nice -n 10 cargo run --release -q -p future-sizes -- "$@"

@@ -16,11 +16,15 @@ use harness::toolchain::{default_specs, ToolchainArgs, ToolchainSpec};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Without a subcommand, `bench [run options]` is `bench run [run options]`.
 #[derive(Parser)]
 #[command(name = "bench", about = "Compile-time benchmarks of async code across toolchains")]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    run: Box<RunArgs>,
 }
 
 #[derive(Subcommand)]
@@ -108,7 +112,8 @@ fn main() {
         wrapper::main();
     }
     let cli = Cli::parse();
-    let code = match cli.command {
+    let command = cli.command.unwrap_or(Command::Run(cli.run));
+    let code = match command {
         Command::Run(args) => run_cmd(*args),
         Command::Compare { a, b } => (|| {
             let ra = results::load(&a)?;
@@ -326,4 +331,21 @@ fn print_outcome(data: &results::ResultsFile, out: &std::path::Path, graphs: &[S
 fn default_run_id() -> String {
     // 2026-11-25T21:30:05Z -> 2026-11-25-213005
     harness::envelope::utc_now().replace('T', "-").replace([':', 'Z'], "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_is_the_default_subcommand() {
+        let cli = Cli::try_parse_from(["bench", "-t", "async-fork -Zx=no", "-w", "gen-chain-4"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.run.toolchains.toolchains[0].flags, vec!["-Zx=no".to_string()]);
+        let cli = Cli::try_parse_from(["bench", "run", "-t", "stable"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Run(_))));
+        let cli = Cli::try_parse_from(["bench", "compare", "a", "b"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Compare { .. })));
+        assert!(Cli::try_parse_from(["bench", "-t", "stable", "compare", "a", "b"]).is_err());
+    }
 }

@@ -23,7 +23,7 @@ pub fn history() -> Vec<Toolchain> {
     v
 }
 
-/// Install missing rustup toolchains (minimal profile) and the Cortex-M4F target for them.
+/// Install missing rustup toolchains (minimal profile) and the embedded targets for them.
 /// Failures are printed, not fatal.
 pub fn install(toolchains: &[Toolchain]) {
     let installed = harness::toolchain::installed_rustup_toolchains();
@@ -44,27 +44,8 @@ pub fn install(toolchains: &[Toolchain]) {
                 continue;
             }
         }
-        let has_target = Command::new("rustup")
-            .args(["target", "list", "--installed", "--toolchain", name])
-            .output()
-            .map(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .any(|l| l.trim() == harness::target::CORTEX_M4F)
-            })
-            .unwrap_or(false);
-        if !has_target {
-            let ok = Command::new("rustup")
-                .args(["target", "add", "--toolchain", name, harness::target::CORTEX_M4F])
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false);
-            if !ok {
-                eprintln!(
-                    "bench: no {} for {name}; its no_std cases will be skipped",
-                    harness::target::CORTEX_M4F
-                );
-            }
+        for (target, why) in harness::toolchain::add_rustup_targets(name, &harness::target::EMBEDDED_TARGETS) {
+            eprintln!("bench: no {target} for {name} ({why}); its cases for {target} will be skipped");
         }
     }
 }

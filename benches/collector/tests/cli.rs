@@ -70,6 +70,7 @@ fn bench(root: &Path, toolchains: &[&str]) -> (Output, Value) {
 /// `bench run` of both workloads in `scenario`, building under `work`.
 fn bench_in(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> (Output, Value) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bench"));
+    cmd.env_remove("HARNESS_COMMAND").env_remove("HARNESS_SCRIPT");
     cmd.args([
         "run",
         "--metric",

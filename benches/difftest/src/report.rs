@@ -4,6 +4,7 @@
 use crate::campaign::{Config, Failure, Totals};
 use anyhow::Result;
 use harness::envelope::Envelope;
+use harness::report::Table;
 use harness::toolchain::ToolchainError;
 use serde::Serialize;
 use std::fmt::Write;
@@ -108,19 +109,22 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
         )
         .unwrap();
     }
-    writeln!(m, "\n| | |\n|---|---|").unwrap();
-    writeln!(m, "| programs compared (seed x opt x pair) | {} |", t.comparisons).unwrap();
-    writeln!(m, "| identical | {} |", t.identical).unwrap();
-    writeln!(m, "| differences | {} |", s.differences.len()).unwrap();
-    writeln!(m, "| builds | {} |", t.builds).unwrap();
-    writeln!(m, "| statements generated | {} |", t.statements_generated).unwrap();
-    writeln!(m, "| wall time | {:.0} s |", t.elapsed_secs).unwrap();
-    writeln!(
-        m,
-        "| of which compiling / running | {:.0} s / {:.1} s |",
-        t.compile_secs, t.run_secs
-    )
-    .unwrap();
+    let mut totals = Table::new(["", ""]);
+    totals
+        .row([
+            "programs compared (seed x opt x pair)".to_string(),
+            t.comparisons.to_string(),
+        ])
+        .row(["identical".to_string(), t.identical.to_string()])
+        .row(["differences".to_string(), s.differences.len().to_string()])
+        .row(["builds".to_string(), t.builds.to_string()])
+        .row(["statements generated".to_string(), t.statements_generated.to_string()])
+        .row(["wall time".to_string(), format!("{:.0} s", t.elapsed_secs)])
+        .row([
+            "of which compiling / running".to_string(),
+            format!("{:.0} s / {:.1} s", t.compile_secs, t.run_secs),
+        ]);
+    write!(m, "\n{totals}").unwrap();
     if !t.future_bytes.is_empty() {
         writeln!(m, "\nSum of all printed future sizes (not compared):\n").unwrap();
         for (k, v) in &t.future_bytes {
@@ -129,32 +133,24 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
     }
     if !s.differences.is_empty() {
         writeln!(m, "\n## Differences\n").unwrap();
-        writeln!(
-            m,
-            "| seed | opt | pair | kind | detail | reduced | folder |\n|---|---|---|---|---|---|---|"
-        )
-        .unwrap();
+        let mut table = Table::new(["seed", "opt", "pair", "kind", "detail", "reduced", "folder"]);
         for f in s.differences {
             let red = f
                 .reduction
                 .as_ref()
                 .map(|r| format!("{} -> {} stmts", r.stmts_before, r.stmts_after))
                 .unwrap_or_else(|| "-".into());
-            writeln!(
-                m,
-                "| {} | {} | {} vs {} | {:?} ({}) | {} | {} | `{}` |",
-                f.seed,
-                f.opt,
-                f.a,
-                f.b,
-                f.difference.kind,
-                f.difference.side,
-                f.difference.detail.replace('|', "\\|"),
+            table.row([
+                f.seed.to_string(),
+                f.opt.to_string(),
+                format!("{} vs {}", f.a, f.b),
+                format!("{:?} ({})", f.difference.kind, f.difference.side),
+                f.difference.detail.clone(),
                 red,
-                f.dir.display()
-            )
-            .unwrap();
+                format!("`{}`", f.dir.display()),
+            ]);
         }
+        write!(m, "{table}").unwrap();
     }
     m
 }

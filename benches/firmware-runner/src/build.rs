@@ -97,7 +97,15 @@ pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -
     // how core is built.
     let settings = toolchain.cargo_settings(Some(&Target::new(CORTEX_M4F)));
     let mut invocation = Invocation::new(PathBuf::from(cargo))
-        .args(["build", "--release", "--quiet", "--target", CORTEX_M4F, "--features"])
+        // Cargo says where the image is (its artifact messages on stdout), rather than us guessing
+        // the layout of the target directory.
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--message-format=json-render-diagnostics",
+        ])
+        .args(["--target", CORTEX_M4F, "--features"])
         .arg(variant.features())
         .args(&settings.args)
         .arg("--target-dir")
@@ -126,10 +134,41 @@ pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -
             stderr_tail: lines[lines.len().saturating_sub(20)..].join("\n"),
         });
     }
-    let built = target_dir.join(CORTEX_M4F).join("release/firmware");
+    let built = built_image(&finished.stdout).ok_or_else(|| BuildError::Failed {
+        variant: variant.to_string(),
+        toolchain: toolchain.name.clone(),
+        summary: "cargo reported no executable for the firmware".into(),
+        stderr_tail: String::new(),
+    })?;
     let images = target_dir.join("images");
     std::fs::create_dir_all(&images)?;
     let image = images.join(format!("{variant}.elf"));
     std::fs::copy(&built, &image)?;
     Ok(image)
+}
+
+/// The executable of the `firmware` binary, from cargo's JSON messages.
+fn built_image(cargo_stdout: &str) -> Option<PathBuf> {
+    cargo_metadata::Message::parse_stream(cargo_stdout.as_bytes())
+        .filter_map(Result::ok)
+        .filter_map(|m| match m {
+            cargo_metadata::Message::CompilerArtifact(a) if a.target.name == "firmware" => a.executable,
+            _ => None,
+        })
+        .last()
+        .map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn image_path_comes_from_cargo_messages() {
+        let line = r#"{"reason":"compiler-artifact","package_id":"path+file:///fw#firmware@0.1.0","manifest_path":"/fw/Cargo.toml","target":{"kind":["bin"],"crate_types":["bin"],"name":"firmware","src_path":"/fw/src/main.rs","edition":"2021","doc":true,"doctest":false,"test":true},"profile":{"opt_level":"s","debuginfo":0,"debug_assertions":false,"overflow_checks":false,"test":false},"features":[],"filenames":["/elsewhere/thumbv7em-none-eabihf/release/firmware"],"executable":"/elsewhere/thumbv7em-none-eabihf/release/firmware","fresh":false}"#;
+        let out = format!("{line}\n{{\"reason\":\"build-finished\",\"success\":true}}\n");
+        assert_eq!(
+            super::built_image(&out),
+            Some("/elsewhere/thumbv7em-none-eabihf/release/firmware".into())
+        );
+        assert_eq!(super::built_image(""), None);
+    }
 }

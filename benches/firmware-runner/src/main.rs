@@ -11,7 +11,8 @@ use firmware_runner::report::{Method, Report, SCHEMA};
 use firmware_runner::run::{run_toolchain, Settings};
 use firmware_runner::variant::Flavour;
 use harness::envelope::{command_line, Envelope};
-use harness::toolchain::ToolchainArgs;
+use harness::target::CORTEX_M4F;
+use harness::toolchain::{add_rustup_targets, default_specs, Toolchain, ToolchainArgs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -41,7 +42,16 @@ struct Cli {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let resolved = cli.toolchains.resolve("firmware");
+    // Every named rustup toolchain gets the Cortex-M targets (paths to a rustc are left alone).
+    let specs = cli.toolchains.specs_or(default_specs);
+    for spec in &specs {
+        if let Toolchain::Rustup(name) = &spec.toolchain {
+            for (target, why) in add_rustup_targets(name, &[CORTEX_M4F]) {
+                eprintln!("firmware: no {target} for {name}: {why}");
+            }
+        }
+    }
+    let resolved = cli.toolchains.resolve_specs("firmware", specs);
     let settings = Settings {
         firmware_dir: cli.firmware_dir.unwrap_or_else(firmware_runner::default_firmware_dir),
         qemu: Qemu {
@@ -67,13 +77,7 @@ fn main() -> anyhow::Result<()> {
         .and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(str::to_string))
         .unwrap_or_else(|| format!("{} (not runnable)", cli.qemu.display()));
     let report = Report {
-        // scripts/firmware.sh names itself, the command a reader should rerun.
-        envelope: Envelope::new(
-            SCHEMA,
-            std::env::var("FIRMWARE_COMMAND").unwrap_or_else(|_| command_line()),
-            resolved.usable,
-            resolved.unavailable,
-        ),
+        envelope: Envelope::new(SCHEMA, command_line(), resolved.usable, resolved.unavailable),
         method: Method {
             target: harness::target::CORTEX_M4F.into(),
             qemu: format!(

@@ -75,10 +75,43 @@ pub fn format_utc(secs: u64) -> String {
     )
 }
 
-/// The command that produced a result, for `Envelope::command`: `$HARNESS_COMMAND` when a script
-/// in `scripts/` set it (the command users rerun), else the process's own command line.
+/// The command that produced a result, for `Envelope::command`, as it can be pasted into a shell:
+/// - `$HARNESS_COMMAND` when a script composed its own (scripts/fork-ab.sh, which runs bench.sh
+///   with options of its own);
+/// - else `$HARNESS_SCRIPT` (the entry point in `scripts/` that ran this tool, what users rerun)
+///   followed by this process's arguments, less the first `$HARNESS_SCRIPT_ADDED` of them (words
+///   the script put in front, such as the subcommand `seed-claims`);
+/// - else this process's own command line.
+///
+/// Arguments are quoted here, once, for every tool (a toolchain spec holds a space).
 pub fn command_line() -> String {
-    std::env::var("HARNESS_COMMAND").unwrap_or_else(|_| std::env::args().collect::<Vec<_>>().join(" "))
+    if let Ok(c) = std::env::var("HARNESS_COMMAND") {
+        return c;
+    }
+    let mut args = std::env::args();
+    let program = args.next().unwrap_or_default();
+    let (program, skip) = match std::env::var("HARNESS_SCRIPT") {
+        Ok(script) => {
+            let added = std::env::var("HARNESS_SCRIPT_ADDED").ok().and_then(|n| n.parse().ok());
+            (script, added.unwrap_or(0))
+        }
+        Err(_) => (program, 0),
+    };
+    render_command(&program, &args.skip(skip).collect::<Vec<_>>())
+}
+
+/// `program` and `args` as one shell line, each argument quoted where it needs it.
+pub fn render_command(program: &str, args: &[String]) -> String {
+    let mut line = program.to_string();
+    for a in args {
+        line.push(' ');
+        match shlex::try_quote(a) {
+            Ok(q) => line.push_str(&q),
+            // Only a NUL byte cannot be quoted; it cannot be in an argument either.
+            Err(_) => line.push_str(a),
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -88,5 +121,14 @@ mod tests {
         assert_eq!(super::format_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(super::format_utc(1_795_637_106), "2026-11-25T20:05:06Z");
         assert_eq!(super::format_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn commands_are_quoted_for_the_shell() {
+        let args = ["-t".to_string(), "async-fork -Zx=no".into(), "-w".into(), "a".into()];
+        assert_eq!(
+            super::render_command("scripts/bench.sh", &args),
+            "scripts/bench.sh -t 'async-fork -Zx=no' -w a"
+        );
     }
 }

@@ -99,7 +99,16 @@ impl Table {
 
     /// The table as Markdown, one line per row, each ending in a newline.
     pub fn render(&self) -> String {
-        let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+        let line = |cells: &[String]| {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| match c.is_empty() {
+                    true => " ".to_string(),
+                    false => format!(" {c} "),
+                })
+                .collect();
+            format!("|{}|\n", cells.join("|"))
+        };
         let mut s = line(&self.header);
         let rule: Vec<String> = self
             .align
@@ -133,7 +142,7 @@ mod tests {
         t.row(["leaf", "2050", "1026"]).row(["a|b", "1"]);
         assert_eq!(
             t.render(),
-            "| case | stable | fork |\n|---|---:|---:|\n| leaf | 2050 | 1026 |\n| a\\|b | 1 |  |\n"
+            "| case | stable | fork |\n|---|---:|---:|\n| leaf | 2050 | 1026 |\n| a\\|b | 1 | |\n"
         );
     }
 

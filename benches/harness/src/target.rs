@@ -16,6 +16,9 @@ pub const HOST: &str = "x86_64-unknown-linux-gnu";
 pub const CORTEX_M4F: &str = "thumbv7em-none-eabihf";
 /// Cortex-M0: the smallest Cortex-M, measured where cheap.
 pub const CORTEX_M0: &str = "thumbv6m-none-eabi";
+/// The bare-metal targets every rustup toolchain we measure gets (`scripts/setup.sh` adds the same
+/// set to stable and nightly; tools add them to the toolchains they are given).
+pub const EMBEDDED_TARGETS: [&str; 2] = [CORTEX_M4F, CORTEX_M0];
 /// The targets the codegen suite and the size measurements use by default.
 pub const DEFAULT_TARGETS: [&str; 3] = [HOST, CORTEX_M4F, CORTEX_M0];
 

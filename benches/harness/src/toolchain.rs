@@ -537,6 +537,36 @@ pub fn installed_rustup_toolchains() -> Vec<String> {
         .collect()
 }
 
+/// Add the targets `rustup` lacks to the rustup toolchain `name` (`rustup target add`, quietly).
+/// Returns the targets it still lacks, with rustup's reason; the caller reports them, and the
+/// toolchain's cases for them are skipped (see [`ToolchainInfo::target_unavailable`]).
+pub fn add_rustup_targets(name: &str, targets: &[&str]) -> Vec<(String, String)> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed", "--toolchain", name])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let mut missing = Vec::new();
+    for &t in targets {
+        if installed.lines().any(|l| l.trim() == t) {
+            continue;
+        }
+        eprintln!("rustup target add --toolchain {name} {t}");
+        match Command::new("rustup")
+            .args(["target", "add", "--toolchain", name, t])
+            .output()
+        {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => missing.push((
+                t.to_string(),
+                crate::rustc::first_error_line(&String::from_utf8_lossy(&o.stderr)),
+            )),
+            Err(e) => missing.push((t.to_string(), format!("cannot run rustup: {e}"))),
+        }
+    }
+    missing
+}
+
 /// The default set every tool runs when none is named: stable, plus nightly and the fork if present.
 pub fn default_specs() -> Vec<ToolchainSpec> {
     let installed = installed_rustup_toolchains();

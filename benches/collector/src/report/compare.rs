@@ -17,6 +17,7 @@
 
 use super::stats::{self, Metric};
 use crate::results::{Case, ResultsFile, Status};
+use harness::report::Table;
 use std::fmt::Write as _;
 
 pub const INSTRUCTIONS_THRESHOLD: f64 = 0.005;
@@ -114,22 +115,18 @@ pub fn render(a_name: &str, b_name: &str, a: &ResultsFile, b: &ResultsFile) -> S
         INSTRUCTIONS_THRESHOLD * 100.0,
         TIME_FLOOR * 100.0
     );
-    let _ = writeln!(
-        s,
-        "| case | metric | A | B | Δ | significant |\n|---|---|---|---|---|---|"
-    );
+    let mut t = Table::new(["case", "metric", "A", "B", "Δ", "significant"]);
     for c in &all {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {:+.2}% | {} |",
-            c.key,
-            c.metric.label(),
+        t.row([
+            c.key.to_string(),
+            c.metric.label().to_string(),
             c.metric.format(c.a),
             c.metric.format(c.b),
-            c.delta * 100.0,
-            if c.significant() { "**yes**" } else { "no" }
-        );
+            format!("{:+.2}%", c.delta * 100.0),
+            (if c.significant() { "**yes**" } else { "no" }).to_string(),
+        ]);
     }
+    s.push_str(&t.render());
     let sig = all.iter().filter(|c| c.significant()).count();
     let _ = writeln!(s, "\n{} comparisons, {sig} significant.", all.len());
     s

@@ -5,6 +5,7 @@ use super::stats::{self, Metric};
 use crate::benchmark::{Profile, Scenario};
 use crate::execute::metric::MetricSource;
 use crate::results::{ResultsFile, RunState, Status};
+use harness::report::Table;
 use std::fmt::Write as _;
 
 /// The metric that ratios and graphs use: instructions when the run counted them, else CPU time.
@@ -218,20 +219,18 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
 
     let bad: Vec<_> = data.cases.iter().filter(|c| c.status != Status::Measured).collect();
     if !bad.is_empty() {
-        s.push_str(
-            "## Cases not measured\n\n| toolchain | workload | profile | scenario | status |\n|---|---|---|---|---|\n",
-        );
+        s.push_str("## Cases not measured\n\n");
+        let mut t = Table::new(["toolchain", "workload", "profile", "scenario", "status"]);
         for c in bad {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} |",
-                c.toolchain,
-                c.workload,
-                c.profile,
-                c.scenario,
-                c.status.describe().replace('|', "\\|")
-            );
+            t.row([
+                c.toolchain.clone(),
+                c.workload.clone(),
+                c.profile.to_string(),
+                c.scenario.to_string(),
+                c.status.describe(),
+            ]);
         }
+        s.push_str(&t.render());
         s.push('\n');
     }
 
