@@ -84,6 +84,14 @@ impl Table {
         self
     }
 
+    /// Align one column.
+    pub fn align(mut self, column: usize, align: Align) -> Table {
+        if let Some(a) = self.align.get_mut(column) {
+            *a = align;
+        }
+        self
+    }
+
     /// Add a row; missing cells are empty, extra ones an error of the caller (debug assertion).
     pub fn row<S: ToString>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Table {
         let mut row: Vec<String> = cells.into_iter().map(|c| c.to_string().replace('|', "\\|")).collect();
@@ -99,16 +107,7 @@ impl Table {
 
     /// The table as Markdown, one line per row, each ending in a newline.
     pub fn render(&self) -> String {
-        let line = |cells: &[String]| {
-            let cells: Vec<String> = cells
-                .iter()
-                .map(|c| match c.is_empty() {
-                    true => " ".to_string(),
-                    false => format!(" {c} "),
-                })
-                .collect();
-            format!("|{}|\n", cells.join("|"))
-        };
+        let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
         let mut s = line(&self.header);
         let rule: Vec<String> = self
             .align
@@ -138,11 +137,13 @@ mod tests {
 
     #[test]
     fn renders_markdown_tables() {
-        let mut t = Table::new(["case", "stable", "fork"]).numeric_from(1);
+        let mut t = Table::new(["case", "stable", "fork", "why"])
+            .numeric_from(1)
+            .align(3, Align::Left);
         t.row(["leaf", "2050", "1026"]).row(["a|b", "1"]);
         assert_eq!(
             t.render(),
-            "| case | stable | fork |\n|---|---:|---:|\n| leaf | 2050 | 1026 |\n| a\\|b | 1 | |\n"
+            "| case | stable | fork | why |\n|---|---:|---:|---|\n| leaf | 2050 | 1026 |  |\n| a\\|b | 1 |  |  |\n"
         );
     }
 

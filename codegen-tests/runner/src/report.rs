@@ -3,6 +3,7 @@
 
 use crate::case::{CaseResult, Status};
 use harness::envelope::Envelope;
+use harness::report::{Align, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -35,19 +36,12 @@ impl MatrixReport {
                 .or_default()
                 .insert(c.toolchain.clone(), c);
         }
-        let mut s = format!(
-            "| test | target | {} |\n|---|---|{}\n",
-            tcs.join(" | "),
-            "---|".repeat(tcs.len())
-        );
+        let mut t = Table::new(["test", "target"].into_iter().chain(tcs.iter().map(String::as_str)));
         for ((label, target), by_tc) in &rows {
-            let cells: Vec<&str> = tcs
-                .iter()
-                .map(|t| by_tc.get(t).map(|c| c.status.cell()).unwrap_or(""))
-                .collect();
-            let _ = writeln!(s, "| {label} | {target} | {} |", cells.join(" | "));
+            let cells = tcs.iter().map(|t| by_tc.get(t).map(|c| c.status.cell()).unwrap_or(""));
+            t.row([label.as_str(), target.as_str()].into_iter().chain(cells));
         }
-        s
+        t.render()
     }
 
     /// Why each case that did not simply pass ended as it did.
@@ -91,26 +85,40 @@ impl MatrixReport {
         if rows.is_empty() {
             return String::new();
         }
-        let mut s = format!(
-            "| future (test: symbol) | target | ideal | {} | why the ideal |\n|---|---|---:|{}---|\n",
-            tcs.join(" | "),
-            "---:|".repeat(tcs.len())
-        );
+        let header = ["future (test: symbol)", "target", "ideal"]
+            .into_iter()
+            .chain(tcs.iter().map(String::as_str))
+            .chain(["why the ideal"]);
+        let mut t = Table::new(header).numeric_from(2).align(3 + tcs.len(), Align::Left);
         for ((test, sym, target), (ideal, reason, by_tc)) in &rows {
-            let cells: Vec<String> = tcs
-                .iter()
-                .map(|t| match by_tc.get(t) {
-                    Some(Some(b)) => format!("{b} ({:.2}x)", *b as f64 / *ideal as f64),
-                    Some(None) => "not constant".into(),
-                    None => "".into(),
-                })
-                .collect();
-            let _ = writeln!(
-                s,
-                "| {test}: {sym} | {target} | {ideal} | {} | {reason} |",
-                cells.join(" | ")
+            let cells = tcs.iter().map(|t| match by_tc.get(t) {
+                Some(Some(b)) => format!("{b} ({:.2}x)", *b as f64 / *ideal as f64),
+                Some(None) => "not constant".into(),
+                None => "".into(),
+            });
+            t.row(
+                [format!("{test}: {sym}"), target.clone(), ideal.to_string()]
+                    .into_iter()
+                    .chain(cells)
+                    .chain([reason.clone()]),
             );
         }
-        s
+        t.render()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed codegen matrix's tables come out of its JSON unchanged.
+    #[test]
+    fn committed_matrix_tables_render_unchanged() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/codegen");
+        let json = std::fs::read_to_string(dir.join("matrix.json")).unwrap();
+        let report: super::MatrixReport = serde_json::from_str(&json).unwrap();
+        let md = std::fs::read_to_string(dir.join("matrix.md")).unwrap();
+        for table in [report.table(), report.sizes()] {
+            assert!(!table.is_empty());
+            assert!(md.contains(&table), "not in matrix.md:\n{table}");
+        }
     }
 }

@@ -12,6 +12,7 @@
 
 use harness::asm;
 use harness::envelope::{command_line, Envelope};
+use harness::report::Table;
 use harness::rustc::Invocation;
 use harness::target::{CORTEX_M4F, HOST};
 use harness::toolchain::{ToolchainArgs, ToolchainInfo, ToolchainSpec};
@@ -156,25 +157,30 @@ pub fn markdown(r: &SeedReport) -> String {
         r.envelope.machine.cores,
         r.flags.join(" ")
     );
-    s.push_str("| toolchain | async fn in no_std, x86_64 | async fn in no_std, thumbv7em | `xx` instructions, x86_64 (std) | `xx` instructions, thumbv7em (no_std) | seed future size, x86_64 |\n");
-    s.push_str("|---|---|---|---:|---:|---:|\n");
+    let mut t = Table::new([
+        "toolchain",
+        "async fn in no_std, x86_64",
+        "async fn in no_std, thumbv7em",
+        "`xx` instructions, x86_64 (std)",
+        "`xx` instructions, thumbv7em (no_std)",
+        "seed future size, x86_64",
+    ])
+    .numeric_from(3);
     for c in &r.claims {
         let size = find(c, HOST, false)
             .and_then(|b| b.future_size)
             .map(|n| format!("{n} bytes"))
             .unwrap_or_else(|| "-".into());
-        let _ = writeln!(
-            s,
-            "| {} (`{}`) | {} | {} | {} | {} | {} |",
-            c.toolchain,
-            c.version_line,
-            compiles_cell(find(c, HOST, true)),
-            compiles_cell(find(c, CORTEX_M4F, true)),
+        t.row([
+            format!("{} (`{}`)", c.toolchain, c.version_line),
+            compiles_cell(find(c, HOST, true)).to_string(),
+            compiles_cell(find(c, CORTEX_M4F, true)).to_string(),
             count_cell(find(c, HOST, false)),
             count_cell(find(c, CORTEX_M4F, true)),
-            size
-        );
+            size,
+        ]);
     }
+    s.push_str(&t.render());
     s.push_str(
         "\nInstructions are the lines of `xx`'s body between its label and `.Lfunc_end` that are neither \
          labels nor directives, landing pads included (x86_64 unwinds by default at `-O`). \
@@ -281,4 +287,20 @@ pub fn check(recorded: &Path, seed_dir: &Path) -> anyhow::Result<()> {
         recorded.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed seed claims are rendered from their JSON byte for byte (the table writer did
+    /// not change the report).
+    #[test]
+    fn committed_seed_claims_render_unchanged() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results");
+        let json = std::fs::read_to_string(dir.join("seed-claims.json")).unwrap();
+        let report: super::SeedReport = serde_json::from_str(&json).unwrap();
+        let md = std::fs::read_to_string(dir.join("seed-claims.md")).unwrap();
+        assert_eq!(super::markdown(&report), md);
+    }
+
+    use std::path::Path;
 }
