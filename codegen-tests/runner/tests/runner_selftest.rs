@@ -145,3 +145,23 @@ fn old_toolchain_failure_is_expected_and_old_pass_is_flagged() {
     assert!(!o.status.success(), "an unexpected pass must be flagged:\n{t}");
     assert!(t.contains("XPASS"), "{t}");
 }
+
+/// A toolchain spec's rustc flags reach every compile (after the test's own flags), and the JSON
+/// records them as the toolchain's field (the matrix JSON has the envelope flattened).
+#[test]
+fn toolchain_flags_reach_the_compile_and_the_json() {
+    let dir = suite_with_fold(|s| s.to_string());
+    let json = dir.path().join("matrix.json");
+    let o = run_suite(
+        dir.path(),
+        &["-t", "stable -Cdebug-assertions=off", "--json", json.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        v["toolchains"][0]["flags"],
+        serde_json::json!(["-Cdebug-assertions=off"])
+    );
+    let command = v["cases"][0]["command"].as_str().unwrap();
+    assert!(command.ends_with(" -Cdebug-assertions=off"), "{command}");
+}
