@@ -74,8 +74,8 @@ impl Prepared {
 /// case goes through [`Run::record`].
 pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
     let started = Instant::now();
-    let (store, metric) = start(opts)?;
     let builds = plan::builds(opts.toolchains.usable.len(), &opts.workloads, &opts.selection);
+    let (store, metric) = start(opts, &builds)?;
     let time_runs = plan::time_order(&builds, opts.reps);
     let instr_runs: usize = match metric {
         MetricSource::Callgrind => builds.iter().map(|b| b.scenarios.len() * opts.instr_reps).sum(),
@@ -109,7 +109,7 @@ pub fn run(opts: &Options) -> anyhow::Result<ResultsFile> {
 }
 
 /// Choose the metric, write the results file with every case `pending`.
-fn start(opts: &Options) -> anyhow::Result<(Store, MetricSource)> {
+fn start(opts: &Options, builds: &[Build]) -> anyhow::Result<(Store, MetricSource)> {
     let toolchains = &opts.toolchains.usable;
     let (metric_source, metric_note) = match metric::detect(opts.metric) {
         Ok(m) => {
@@ -161,7 +161,7 @@ fn start(opts: &Options) -> anyhow::Result<(Store, MetricSource)> {
         runtime: Vec::new(),
         state: RunState::Running,
     };
-    for b in plan::builds(toolchains.len(), &opts.workloads, &opts.selection) {
+    for b in builds {
         for &s in &b.scenarios {
             data.cases.push(Case::new(
                 &toolchains[b.toolchain].name,
