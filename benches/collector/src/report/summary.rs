@@ -66,17 +66,17 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
     );
     let _ = writeln!(s, "- Baseline for ratios: `{}`\n", r.baseline);
 
-    s.push_str("## Toolchains\n\n| toolchain | rustc | LLVM | real rustc |\n|---|---|---|---|\n");
-    for t in &e.toolchains {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | `{}` |",
-            t.name,
-            t.describe(),
-            t.version.llvm_version.as_deref().unwrap_or("-"),
-            t.rustc.display()
-        );
+    s.push_str("## Toolchains\n\n");
+    let mut t = Table::new(["toolchain", "rustc", "LLVM", "real rustc"]);
+    for tc in &e.toolchains {
+        t.row([
+            tc.name.clone(),
+            tc.describe(),
+            tc.version.llvm_version.clone().unwrap_or_else(|| "-".into()),
+            format!("`{}`", tc.rustc.display()),
+        ]);
     }
+    s.push_str(&t.render());
     for u in &e.unavailable_toolchains {
         let _ = writeln!(s, "\nNot measured: {u}");
     }
@@ -110,7 +110,15 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
     if !sets.is_empty() {
         let _ = writeln!(s, "## Scaling (generated workloads, scenario full)\n");
         s.push_str("Exponent k of a least-squares fit cost ~ size^k on log-log axes (1 = linear).\n\n");
-        s.push_str("| family | profile | toolchain | exponent k | R² | points | smallest -> largest |\n|---|---|---|---|---|---|---|\n");
+        let mut t = Table::new([
+            "family",
+            "profile",
+            "toolchain",
+            "exponent k",
+            "R²",
+            "points",
+            "smallest -> largest",
+        ]);
         for (family, p) in &sets {
             for series in fit::scaling(data, *family, *p, metric) {
                 let (first, last) = (series.points.first().unwrap(), series.points.last().unwrap());
@@ -121,30 +129,22 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
                     metric.format(last.1),
                     last.0
                 );
-                match series.fit {
-                    Some(f) => {
-                        let _ = writeln!(
-                            s,
-                            "| {} | {p} | {} | {:.2} | {:.3} | {} | {range} |",
-                            family.name(),
-                            series.toolchain,
-                            f.exponent,
-                            f.r2,
-                            f.points
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(
-                            s,
-                            "| {} | {p} | {} | - | - | {} | {range} |",
-                            family.name(),
-                            series.toolchain,
-                            series.points.len()
-                        );
-                    }
-                }
+                let (k, r2, points) = match series.fit {
+                    Some(f) => (format!("{:.2}", f.exponent), format!("{:.3}", f.r2), f.points),
+                    None => ("-".into(), "-".into(), series.points.len()),
+                };
+                t.row([
+                    family.name().to_string(),
+                    p.to_string(),
+                    series.toolchain.clone(),
+                    k,
+                    r2,
+                    points.to_string(),
+                    range,
+                ]);
             }
         }
+        s.push_str(&t.render());
         s.push('\n');
         let _ = writeln!(
             s,
@@ -192,8 +192,7 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
             v.dedup();
             v
         };
-        let _ = writeln!(s, "| workload | {} |", tcs.join(" | "));
-        let _ = writeln!(s, "|---|{}", "---|".repeat(tcs.len()));
+        let mut t = Table::new(["workload"].into_iter().chain(tcs.iter().map(String::as_str)));
         for w in names {
             let b = data
                 .runtime
@@ -212,8 +211,9 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
                     },
                 )
                 .collect();
-            let _ = writeln!(s, "| {w} | {} |", cells.join(" | "));
+            t.row([w.to_string()].into_iter().chain(cells));
         }
+        s.push_str(&t.render());
         s.push('\n');
     }
 
@@ -272,8 +272,12 @@ fn table(
     metric: Metric,
     use_median: bool,
 ) {
-    let _ = writeln!(s, "**{p}**\n\n| workload | scenario | {} |", tcs.join(" | "));
-    let _ = writeln!(s, "|---|---|{}", "---|".repeat(tcs.len()));
+    let _ = writeln!(s, "**{p}**\n");
+    let mut t = Table::new(
+        ["workload", "scenario"]
+            .into_iter()
+            .chain(tcs.iter().map(String::as_str)),
+    );
     for w in workloads {
         for &sc in scenarios {
             if data.case(base, w, p, sc).is_none() && tcs.iter().all(|t| data.case(t, w, p, sc).is_none()) {
@@ -293,9 +297,10 @@ fn table(
                     _ => cell(get(t), b, metric, t == base),
                 })
                 .collect();
-            let _ = writeln!(s, "| {w} | {sc} | {} |", cells.join(" | "));
+            t.row([w.to_string(), sc.to_string()].into_iter().chain(cells));
         }
     }
+    s.push_str(&t.render());
     s.push('\n');
 }
 
