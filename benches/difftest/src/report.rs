@@ -109,7 +109,7 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
         )
         .unwrap();
     }
-    let mut totals = Table::new(["", ""]);
+    let mut totals = Table::headerless(2);
     totals
         .row([
             "programs compared (seed x opt x pair)".to_string(),

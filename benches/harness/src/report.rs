@@ -76,6 +76,12 @@ impl Table {
         }
     }
 
+    /// A table without column titles (key/value lists): Markdown still needs a header row, which
+    /// renders as empty cells, `| | |`.
+    pub fn headerless(columns: usize) -> Table {
+        Table::new(vec![String::new(); columns])
+    }
+
     /// Right-align the columns from `first` on (numbers, after the label columns).
     pub fn numeric_from(mut self, first: usize) -> Table {
         for a in self.align.iter_mut().skip(first) {
@@ -108,7 +114,10 @@ impl Table {
     /// The table as Markdown, one line per row, each ending in a newline.
     pub fn render(&self) -> String {
         let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
-        let mut s = line(&self.header);
+        let mut s = match self.header.iter().all(String::is_empty) {
+            true => format!("|{}\n", " |".repeat(self.header.len())),
+            false => line(&self.header),
+        };
         let rule: Vec<String> = self
             .align
             .iter()
@@ -145,6 +154,13 @@ mod tests {
             t.render(),
             "| case | stable | fork | why |\n|---|---:|---:|---|\n| leaf | 2050 | 1026 |  |\n| a\\|b | 1 |  |  |\n"
         );
+    }
+
+    #[test]
+    fn headerless_tables_have_an_empty_header_row() {
+        let mut t = Table::headerless(2);
+        t.row(["identical", "1000"]);
+        assert_eq!(t.render(), "| | |\n|---|---|\n| identical | 1000 |\n");
     }
 
     #[test]
