@@ -194,9 +194,14 @@ impl Report {
         out
     }
 
+    /// The applications in the order of their first build.
     fn apps(&self) -> Vec<String> {
-        let mut apps: Vec<String> = self.builds.iter().map(|b| b.app.clone()).collect();
-        apps.dedup();
+        let mut apps: Vec<String> = Vec::new();
+        for b in &self.builds {
+            if !apps.contains(&b.app) {
+                apps.push(b.app.clone());
+            }
+        }
         apps
     }
 
