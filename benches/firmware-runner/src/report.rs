@@ -2,6 +2,7 @@
 
 use crate::run::{FlavourResult, ToolchainResult};
 use harness::envelope::Envelope;
+use harness::report::Table;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
@@ -84,15 +85,17 @@ impl Report {
         if subjects.is_empty() {
             let _ = writeln!(md, "No run reported future sizes (see the table below for why).");
         } else {
-            let _ = writeln!(md, "| toolchain | flavour | {} |", subjects.join(" | "));
-            let _ = writeln!(md, "|---|---|{}", "---:|".repeat(subjects.len()));
+            let header = ["toolchain", "flavour"]
+                .into_iter()
+                .chain(subjects.iter().map(String::as_str));
+            let mut table = Table::new(header).numeric_from(2);
             for (t, f) in self.measured() {
-                let sizes: Vec<String> = subjects
+                let sizes = subjects
                     .iter()
-                    .map(|k| f.future_bytes.get(k).map_or_else(|| "-".into(), u64::to_string))
-                    .collect();
-                let _ = writeln!(md, "| {} | {} | {} |", t.toolchain, f.flavour, sizes.join(" | "));
+                    .map(|k| f.future_bytes.get(k).map_or_else(|| "-".into(), u64::to_string));
+                table.row([t.toolchain.clone(), f.flavour.to_string()].into_iter().chain(sizes));
             }
+            md.push_str(&table.render());
         }
         let _ = writeln!(
             md,
@@ -100,14 +103,24 @@ impl Report {
              .bss (static RAM; the heap flavour's .bss includes its 4 KiB heap, `heap used` is what the three \
              boxed tasks take of it).\n"
         );
-        let _ = writeln!(
-            md,
-            "| toolchain | flavour | transcript | .text | .rodata | .data | .bss | flash | RAM | heap used | panic sites | instructions |"
-        );
-        let _ = writeln!(md, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let mut table = Table::new([
+            "toolchain",
+            "flavour",
+            "transcript",
+            ".text",
+            ".rodata",
+            ".data",
+            ".bss",
+            "flash",
+            "RAM",
+            "heap used",
+            "panic sites",
+            "instructions",
+        ])
+        .numeric_from(3);
         for t in &self.results {
             if let Some(reason) = &t.skipped {
-                let _ = writeln!(md, "| {} | | skipped: {reason} |{}", t.toolchain, " |".repeat(9));
+                table.row([t.toolchain.clone(), String::new(), format!("skipped: {reason}")]);
             }
         }
         for (t, f) in self.measured() {
@@ -121,12 +134,10 @@ impl Report {
             };
             let opt = |v: Option<u64>| v.map_or_else(|| "-".into(), |v| v.to_string());
             let s = f.sections.as_ref();
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                t.toolchain,
-                f.flavour,
-                status.replace('|', "\\|"),
+            table.row([
+                t.toolchain.clone(),
+                f.flavour.to_string(),
+                status,
                 opt(s.map(|s| s.text)),
                 opt(s.map(|s| s.rodata)),
                 opt(s.map(|s| s.data)),
@@ -136,8 +147,9 @@ impl Report {
                 opt(f.heap_used_bytes),
                 opt(f.panic_sites.as_ref().map(|p| p.total)),
                 opt(f.instructions),
-            );
+            ]);
         }
+        md.push_str(&table.render());
         let _ = writeln!(md, "\nToolchains:\n");
         for t in &self.envelope.toolchains {
             let _ = writeln!(md, "- `{}`: {} ({})", t.name, t.describe(), t.rustc.display());
@@ -169,5 +181,18 @@ impl Report {
             }
         }
         md
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed firmware report re-renders from its JSON byte for byte.
+    #[test]
+    fn committed_report_renders_unchanged() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/firmware");
+        let json = std::fs::read_to_string(dir.join("firmware.json")).unwrap();
+        let report: super::Report = serde_json::from_str(&json).unwrap();
+        let md = std::fs::read_to_string(dir.join("firmware.md")).unwrap();
+        assert_eq!(report.markdown(), md);
     }
 }
