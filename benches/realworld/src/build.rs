@@ -13,7 +13,8 @@
 //!
 //! A release toolchain runs both steps with `RUSTC_BOOTSTRAP=1` (which `-Zprint-type-sizes` and
 //! `-Zbuild-std` need; it unlocks options and changes no code), so the two steps share every
-//! dependency's fingerprint. Each toolchain x class has its own target directory, shared by the
+//! dependency's fingerprint. So does a `-Zbuild-std` build driven by a release cargo (the fork's
+//! cargo is its stage0's, 1.95.0), since cargo's own `-Z` flags need it there. Each toolchain x class has its own target directory, shared by the
 //! applications, so a `core` built from source is built once.
 
 use crate::app::App;
@@ -68,6 +69,27 @@ pub fn target_dir(work_dir: &Path, toolchain: &ToolchainInfo, class: CoreClass) 
     firmware_runner::build::target_dir(work_dir, toolchain).join(class.name())
 }
 
+/// Why a build needs `RUSTC_BOOTSTRAP=1` (see the module doc), if it does.
+fn bootstrap_reason(cargo: &Path, toolchain: &ToolchainInfo, provision: CoreProvision) -> Option<&'static str> {
+    if !toolchain.accepts_z() {
+        return Some("a release rustc: -Zprint-type-sizes and -Zbuild-std");
+    }
+    let cargo_is_release = || {
+        std::process::Command::new(cargo)
+            .arg("-V")
+            .output()
+            .map(|o| {
+                let v = String::from_utf8_lossy(&o.stdout);
+                !(v.contains("nightly") || v.contains("-dev"))
+            })
+            .unwrap_or(true)
+    };
+    match provision {
+        CoreProvision::BuildStd { .. } if cargo_is_release() => Some("a release cargo: its -Zbuild-std"),
+        _ => None,
+    }
+}
+
 /// Cargo in the application's directory with the toolchain's environment (see the module doc).
 fn invocation(cargo: &Path, app: &App, toolchain: &ToolchainInfo, settings: &BuildSettings) -> Invocation {
     let cargo_settings = toolchain.cargo_settings(None);
@@ -81,9 +103,6 @@ fn invocation(cargo: &Path, app: &App, toolchain: &ToolchainInfo, settings: &Bui
         .timeout(settings.timeout);
     for (k, v) in cargo_settings.env {
         inv = inv.env(k, v);
-    }
-    if !toolchain.accepts_z() {
-        inv = inv.env("RUSTC_BOOTSTRAP", "1");
     }
     if let Some(linker) = firmware_runner::build::linker_override(toolchain) {
         let var = format!(
@@ -147,7 +166,11 @@ pub fn build(
 ) -> Result<Built, BuildFailure> {
     let target_dir = target_dir(settings.work_dir, toolchain, class);
     let cargo = cargo_for(toolchain);
-    let base = invocation(&cargo, app, toolchain, settings);
+    let mut base = invocation(&cargo, app, toolchain, settings);
+    let bootstrap = bootstrap_reason(&cargo, toolchain, provision);
+    if bootstrap.is_some() {
+        base = base.env("RUSTC_BOOTSTRAP", "1");
+    }
     let args = common_args(provision, settings, &target_dir);
     let start = std::time::Instant::now();
     let run = |inv: Invocation, step: &'static str| {
@@ -192,8 +215,8 @@ pub fn build(
             linker.display()
         ));
     }
-    if !toolchain.accepts_z() {
-        notes.push("built with RUSTC_BOOTSTRAP=1 (a release; for -Zprint-type-sizes/-Zbuild-std)".into());
+    if let Some(reason) = bootstrap {
+        notes.push(format!("built with RUSTC_BOOTSTRAP=1 ({reason})"));
     }
     Ok(Built {
         image,
