@@ -581,20 +581,19 @@ pub fn default_specs() -> Vec<ToolchainSpec> {
 
 /// The toolchain options every tool takes, flattened into its clap parser (see the module doc).
 #[derive(clap::Args, Clone, Debug, Default, PartialEq)]
-#[command(next_help_heading = "Toolchains")]
 pub struct ToolchainArgs {
     /// Toolchain: a rustup name or a path to rustc, optionally followed by rustc flags in the same
     /// argument (`-t 'async-fork -Zrelocate-coroutine-upvars=no'`); repeat. Default: stable, plus
     /// nightly and async-fork when installed.
-    #[arg(long = "toolchain", short = 't', value_name = "SPEC")]
+    #[arg(long = "toolchain", short = 't', value_name = "SPEC", help_heading = "Toolchains")]
     pub toolchains: Vec<ToolchainSpec>,
     /// The toolchain comparisons are relative to (a spec as given to --toolchain). Default: the
     /// first usable toolchain.
-    #[arg(long, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC", help_heading = "Toolchains")]
     pub baseline: Option<ToolchainSpec>,
     /// Build `core` and `alloc` from rust-src (`-Zbuild-std`, with RUSTC_BOOTSTRAP=1 on a release)
     /// for targets a toolchain has no prebuilt `core` for, instead of skipping them.
-    #[arg(long)]
+    #[arg(long, help_heading = "Toolchains")]
     pub build_std: bool,
 }
 
