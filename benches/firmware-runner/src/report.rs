@@ -190,9 +190,7 @@ mod tests {
     #[test]
     fn committed_report_renders_unchanged() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/firmware");
-        let json = std::fs::read_to_string(dir.join("firmware.json")).unwrap();
-        let report: super::Report = serde_json::from_str(&json).unwrap();
-        let md = std::fs::read_to_string(dir.join("firmware.md")).unwrap();
+        let (report, md): (super::Report, _) = harness::report::read_pair(&dir, "firmware").unwrap();
         assert_eq!(report.markdown(), md);
     }
 }

@@ -34,6 +34,16 @@ pub fn write_pair<T: Serialize + ?Sized>(
     Ok(written)
 }
 
+/// Read back what [`write_pair`] wrote: `<dir>/<stem>.json` as a `T`, and `<dir>/<stem>.md`.
+pub fn read_pair<T: serde::de::DeserializeOwned>(dir: &Path, stem: &str) -> anyhow::Result<(T, String)> {
+    let json = dir.join(format!("{stem}.json"));
+    let text = std::fs::read_to_string(&json).with_context(|| format!("reading {}", json.display()))?;
+    let record = serde_json::from_str(&text).with_context(|| format!("parsing {}", json.display()))?;
+    let md = dir.join(format!("{stem}.md"));
+    let markdown = std::fs::read_to_string(&md).with_context(|| format!("reading {}", md.display()))?;
+    Ok((record, markdown))
+}
+
 /// Write `record` as pretty JSON with a final newline, atomically.
 pub fn write_json<T: Serialize + ?Sized>(path: &Path, record: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(record).with_context(|| format!("serializing {}", path.display()))?;
@@ -169,6 +179,8 @@ mod tests {
         let w = write_pair(&dir.path().join("new"), "r", &serde_json::json!({"a": 1}), "# r\n").unwrap();
         assert_eq!(std::fs::read_to_string(&w.json).unwrap(), "{\n  \"a\": 1\n}\n");
         assert_eq!(std::fs::read_to_string(&w.markdown).unwrap(), "# r\n");
+        let (back, md): (serde_json::Value, String) = read_pair(&dir.path().join("new"), "r").unwrap();
+        assert_eq!((back, md.as_str()), (serde_json::json!({"a": 1}), "# r\n"));
         assert!(!dir.path().join("new/r.json.tmp").exists());
     }
 }

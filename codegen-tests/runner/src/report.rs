@@ -113,9 +113,7 @@ mod tests {
     #[test]
     fn committed_matrix_tables_render_unchanged() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/codegen");
-        let json = std::fs::read_to_string(dir.join("matrix.json")).unwrap();
-        let report: super::MatrixReport = serde_json::from_str(&json).unwrap();
-        let md = std::fs::read_to_string(dir.join("matrix.md")).unwrap();
+        let (report, md): (super::MatrixReport, _) = harness::report::read_pair(&dir, "matrix").unwrap();
         for table in [report.table(), report.sizes()] {
             assert!(!table.is_empty());
             assert!(md.contains(&table), "not in matrix.md:\n{table}");

@@ -295,12 +295,8 @@ mod tests {
     /// not change the report).
     #[test]
     fn committed_seed_claims_render_unchanged() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results");
-        let json = std::fs::read_to_string(dir.join("seed-claims.json")).unwrap();
-        let report: super::SeedReport = serde_json::from_str(&json).unwrap();
-        let md = std::fs::read_to_string(dir.join("seed-claims.md")).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results");
+        let (report, md) = harness::report::read_pair(&dir, "seed-claims").unwrap();
         assert_eq!(super::markdown(&report), md);
     }
-
-    use std::path::Path;
 }
