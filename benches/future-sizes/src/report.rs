@@ -10,6 +10,7 @@ use crate::compare::{self, Difference, Row};
 use crate::corpus::Case;
 use crate::run::Build;
 use harness::envelope::Envelope;
+use harness::report::{Align, Table};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -200,28 +201,32 @@ impl Report {
             self.opt_levels[0],
         );
         let _ = writeln!(s, "## Summary\n");
-        let _ = writeln!(
-            s,
-            "| toolchain | geomean size/{b} (by-value cases) | cases smaller / equal / larger than {b} | \
-             cases within {NEAR_IDEAL}x ideal | sizes equal across opt levels | outputs equal to {b} |"
-        );
-        s.push_str("|---|---:|---:|---:|---|---|\n");
+        let mut summary = Table::new([
+            "toolchain".to_string(),
+            format!("geomean size/{b} (by-value cases)"),
+            format!("cases smaller / equal / larger than {b}"),
+            format!("cases within {NEAR_IDEAL}x ideal"),
+            "sizes equal across opt levels".to_string(),
+            format!("outputs equal to {b}"),
+        ])
+        .numeric_from(1)
+        .align(4, Align::Left)
+        .align(5, Align::Left);
         for r in &self.results {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} / {} | {} | {} |",
-                r.toolchain,
+            summary.row([
+                r.toolchain.clone(),
                 r.by_value_geomean.map(|g| format!("{g:.3}")).unwrap_or("-".into()),
                 r.rows.as_deref().map(smaller_equal_larger).unwrap_or("-".into()),
-                r.near_ideal,
-                self.cases.len(),
+                format!("{} / {}", r.near_ideal, self.cases.len()),
                 match self.opt_levels.len() {
                     1 => "- (one opt level)",
                     _ => yes_no(r.opt_level_size_mismatches.is_empty() && r.failures.is_empty()),
-                },
-                yes_no(r.differences.is_empty() && r.failures.is_empty()),
-            );
+                }
+                .to_string(),
+                yes_no(r.differences.is_empty() && r.failures.is_empty()).to_string(),
+            ]);
         }
+        s.push_str(&summary.render());
         s.push('\n');
         s.push_str(&self.issue_criteria());
         s.push_str(&self.side_by_side());
@@ -235,20 +240,26 @@ impl Report {
                 let _ = writeln!(s, "- build failure: {f}");
             }
             if let Some(rows) = &r.rows {
-                let _ = writeln!(s, "| case | by-value | size | ideal | size/ideal | size/{b} |");
-                s.push_str("|---|---|---:|---:|---:|---:|\n");
+                let mut t = Table::new([
+                    "case".to_string(),
+                    "by-value".into(),
+                    "size".into(),
+                    "ideal".into(),
+                    "size/ideal".into(),
+                    format!("size/{b}"),
+                ])
+                .numeric_from(2);
                 for row in rows {
-                    let _ = writeln!(
-                        s,
-                        "| {} | {} | {} | {} | {} | {} |",
-                        row.case,
-                        if row.by_value { "yes" } else { "no" },
+                    t.row([
+                        row.case.clone(),
+                        (if row.by_value { "yes" } else { "no" }).to_string(),
                         row.size.map(|x| x.to_string()).unwrap_or("-".into()),
-                        row.ideal,
+                        row.ideal.to_string(),
                         ratio(row.to_ideal()),
                         ratio(row.to_baseline()),
-                    );
+                    ]);
                 }
+                s.push_str(&t.render());
                 s.push('\n');
                 let _ = writeln!(
                     s,
@@ -284,20 +295,17 @@ impl Report {
             }
             s.push('\n');
         }
-        let _ = writeln!(
-            s,
-            "## Ideal sizes\n\n| case | by-value | ideal | why |\n|---|---|---:|---|"
-        );
+        let _ = writeln!(s, "## Ideal sizes\n");
+        let mut t = Table::new(["case", "by-value", "ideal", "why"]).align(2, Align::Right);
         for c in &self.cases {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} |",
-                c.name,
-                if c.by_value { "yes" } else { "no" },
-                c.ideal,
-                c.reason.replace('|', "\\|")
-            );
+            t.row([
+                c.name.clone(),
+                (if c.by_value { "yes" } else { "no" }).to_string(),
+                c.ideal.to_string(),
+                c.reason.clone(),
+            ]);
         }
+        s.push_str(&t.render());
         let _ = writeln!(s, "\n## Toolchains\n");
         for t in &e.toolchains {
             let _ = writeln!(s, "- `{}`: {} ({})", t.name, t.describe(), t.rustc.display());
@@ -321,12 +329,20 @@ impl Report {
             (Some(a), Some(b)) => format!("{}", a as i64 - b as i64),
             _ => "-".into(),
         };
-        let _ = writeln!(
-            s,
-            "## Issue 5 criteria\n\n| toolchain | issue_leaf size/ideal (<= {NEAR_IDEAL}) | issue_mid size/ideal (<= {NEAR_IDEAL}) | \
-             chain_depth_8 - chain_depth_1 in bytes (ideal {depth_gap}) | geomean <= {GEOMEAN_TARGET} | no case grows | \
-             same outputs |\n|---|---:|---:|---:|---|---|---|"
-        );
+        let _ = writeln!(s, "## Issue 5 criteria\n");
+        let mut t = Table::new([
+            "toolchain".to_string(),
+            format!("issue_leaf size/ideal (<= {NEAR_IDEAL})"),
+            format!("issue_mid size/ideal (<= {NEAR_IDEAL})"),
+            format!("chain_depth_8 - chain_depth_1 in bytes (ideal {depth_gap})"),
+            format!("geomean <= {GEOMEAN_TARGET}"),
+            "no case grows".into(),
+            "same outputs".into(),
+        ])
+        .numeric_from(1)
+        .align(4, Align::Left)
+        .align(5, Align::Left)
+        .align(6, Align::Left);
         for r in self.results.iter().filter(|r| r.toolchain != self.baseline) {
             let Some(rows) = &r.rows else { continue };
             let row = |name: &str| rows.iter().find(|x| x.case == name);
@@ -338,18 +354,20 @@ impl Report {
                 (Some(a), Some(b)) => (a as i64 - b as i64).to_string(),
                 _ => "-".into(),
             };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                r.toolchain,
+            t.row([
+                r.toolchain.clone(),
                 to_ideal("issue_leaf"),
                 to_ideal("issue_mid"),
                 gap,
-                r.by_value_geomean.map(|g| yes_no(g <= GEOMEAN_TARGET)).unwrap_or("-"),
-                yes_no(r.grown.is_empty()),
-                yes_no(r.differences.is_empty() && r.failures.is_empty()),
-            );
+                r.by_value_geomean
+                    .map(|g| yes_no(g <= GEOMEAN_TARGET))
+                    .unwrap_or("-")
+                    .to_string(),
+                yes_no(r.grown.is_empty()).to_string(),
+                yes_no(r.differences.is_empty() && r.failures.is_empty()).to_string(),
+            ]);
         }
+        s.push_str(&t.render());
         s.push('\n');
         s
     }
@@ -358,27 +376,27 @@ impl Report {
 impl Report {
     /// Every toolchain's size per case in one table, for reading the effect of a patch at a glance.
     fn side_by_side(&self) -> String {
-        let mut s = String::from("## Sizes side by side (bytes)\n\n| case | by-value | ideal |");
-        let mut rule = String::from("|---|---|---:|");
-        for r in &self.results {
-            let _ = write!(s, " {} |", r.toolchain);
-            rule.push_str("---:|");
-        }
-        let _ = writeln!(s, "\n{rule}");
+        let mut s = String::from("## Sizes side by side (bytes)\n\n");
+        let header = ["case", "by-value", "ideal"]
+            .into_iter()
+            .chain(self.results.iter().map(|r| r.toolchain.as_str()));
+        let mut t = Table::new(header).numeric_from(2);
         for (i, c) in self.cases.iter().enumerate() {
-            let _ = write!(
-                s,
-                "| {} | {} | {} |",
-                c.name,
-                if c.by_value { "yes" } else { "no" },
-                c.ideal
-            );
-            for r in &self.results {
+            let sizes = self.results.iter().map(|r| {
                 let size = r.rows.as_ref().and_then(|rows| rows.get(i)).and_then(|row| row.size);
-                let _ = write!(s, " {} |", size.map(|x| x.to_string()).unwrap_or("-".into()));
-            }
-            s.push('\n');
+                size.map(|x| x.to_string()).unwrap_or("-".into())
+            });
+            t.row(
+                [
+                    c.name.clone(),
+                    (if c.by_value { "yes" } else { "no" }).to_string(),
+                    c.ideal.to_string(),
+                ]
+                .into_iter()
+                .chain(sizes),
+            );
         }
+        s.push_str(&t.render());
         s.push('\n');
         s
     }
