@@ -311,3 +311,45 @@ fn corrupt_results_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("is corrupt: not valid JSON"), "{stderr}");
 }
+
+/// Without `-q` and with stderr redirected to a file (as under CI or `2> log`), the progress bar is
+/// hidden; a failing case must still be reported there, not only in results.json.
+#[test]
+fn a_failing_case_is_reported_in_a_redirected_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    workloads(tmp.path());
+    let fake = fake_rustc(tmp.path(), "kill -ABRT $$");
+    let log = tmp.path().join("stderr.log");
+    let status = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .env_remove("HARNESS_COMMAND")
+        .args([
+            "run",
+            "--metric",
+            "none",
+            "-p",
+            "check",
+            "-s",
+            "full",
+            "--reps",
+            "1",
+            "--no-self-profile",
+        ])
+        .args(["-w", "wl-b", "-t", fake.to_str().unwrap()])
+        .arg("--workloads-dir")
+        .arg(tmp.path().join("workloads"))
+        .arg("--work-dir")
+        .arg(tmp.path().join("work"))
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .status()
+        .unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(status.success(), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("fake-rustc / wl-b / check / full") && l.contains("SIGABRT")),
+        "{text}"
+    );
+}
