@@ -225,7 +225,7 @@ impl fmt::Display for CoreProvision {
 }
 
 /// What a cargo build with a toolchain needs beyond its own arguments: environment (the real rustc,
-/// the spec's flags, `RUSTC_BOOTSTRAP` for a release's build-std) and arguments (`-Zbuild-std`).
+/// the spec's flags, `RUSTC_BOOTSTRAP` for build-std) and arguments (`-Zbuild-std`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CargoSettings {
     pub env: Vec<(String, String)>,
@@ -409,8 +409,8 @@ impl ToolchainInfo {
 
     /// What `cargo build [--target target]` with this toolchain needs: `RUSTC` (the real binary),
     /// the spec's flags as `CARGO_ENCODED_RUSTFLAGS` (with `--target`, cargo gives them to the
-    /// target's crates only, not to build scripts), and `-Zbuild-std=core,alloc` (plus
-    /// `RUSTC_BOOTSTRAP=1` on a release) when that is how `target`'s core is provided.
+    /// target's crates only, not to build scripts), and `-Zbuild-std=core,alloc` with
+    /// `RUSTC_BOOTSTRAP=1` when that is how `target`'s core is provided.
     pub fn cargo_settings(&self, target: Option<&Target>) -> CargoSettings {
         let mut s = CargoSettings {
             env: vec![
@@ -419,11 +419,11 @@ impl ToolchainInfo {
             ],
             args: Vec::new(),
         };
-        if let Some(CoreProvision::BuildStd { needs_bootstrap }) = target.and_then(|t| self.core_for(t)) {
+        if let Some(CoreProvision::BuildStd { .. }) = target.and_then(|t| self.core_for(t)) {
             s.args.push("-Zbuild-std=core,alloc".into());
-            if needs_bootstrap {
-                s.env.push(("RUSTC_BOOTSTRAP".into(), "1".into()));
-            }
+            // A release rustc needs it for -Z, and so does the cargo that drives the build when it
+            // is a release's (tools run the cargo that runs them, not the toolchain's own).
+            s.env.push(("RUSTC_BOOTSTRAP".into(), "1".into()));
         }
         s
     }
@@ -827,11 +827,11 @@ mod tests {
             nightly.core_for(&m4),
             Some(CoreProvision::BuildStd { needs_bootstrap: false })
         );
-        assert!(!nightly
+        // The cargo that drives the build may be a release's, so -Zbuild-std always gets it.
+        assert!(nightly
             .cargo_settings(Some(&m4))
             .env
-            .iter()
-            .any(|(k, _)| k == "RUSTC_BOOTSTRAP"));
+            .contains(&("RUSTC_BOOTSTRAP".into(), "1".into())));
         let fork = fake_info(true, true);
         assert_eq!(fork.core_for(&Target::host()), Some(CoreProvision::ForkSysroot));
     }
