@@ -151,8 +151,14 @@ impl Report {
         }
         md.push_str(&table.render());
         let _ = writeln!(md, "\nToolchains:\n");
+        let target = harness::Target::new(self.method.target.clone());
         for t in &self.envelope.toolchains {
-            let _ = writeln!(md, "- `{}`: {} ({})", t.name, t.describe(), t.rustc.display());
+            // A core built from source (--build-std) is not the prebuilt one the others use: say so.
+            let core = match t.core_for(&target) {
+                Some(p @ harness::CoreProvision::BuildStd { .. }) => format!("; core for {target}: {p}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(md, "- `{}`: {} ({}){core}", t.name, t.describe(), t.rustc.display());
         }
         for u in &self.envelope.unavailable_toolchains {
             let _ = writeln!(md, "- unavailable: {u}");
@@ -192,5 +198,23 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/firmware");
         let (report, md): (super::Report, _) = harness::report::read_pair(&dir, "firmware").unwrap();
         assert_eq!(report.markdown(), md);
+    }
+
+    /// A toolchain whose core was built with -Zbuild-std is marked as such.
+    #[test]
+    fn a_core_built_from_source_is_said() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/firmware");
+        let (mut report, _): (super::Report, String) = harness::report::read_pair(&dir, "firmware").unwrap();
+        let t = &mut report.envelope.toolchains[0];
+        t.targets_with_core.clear();
+        (t.rust_src, t.build_std, t.fork) = (true, true, None);
+        t.version.release = "1.95.0".into();
+        let line = format!("- `{}`: ", t.name);
+        let md = report.markdown();
+        let line = md.lines().find(|l| l.starts_with(&line)).unwrap();
+        assert!(
+            line.ends_with("; core for thumbv7em-none-eabihf: -Zbuild-std (RUSTC_BOOTSTRAP=1)"),
+            "{line}"
+        );
     }
 }
