@@ -67,8 +67,8 @@ fn bench(root: &Path, toolchains: &[&str]) -> (Output, Value) {
     bench_in(root, toolchains, "full", &root.join("work"))
 }
 
-/// `bench run` of both workloads in `scenario`, building under `work`.
-fn bench_in(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> (Output, Value) {
+/// The `bench run` command of [`bench_in`], without `-q`.
+fn bench_command(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bench"));
     cmd.env_remove("HARNESS_COMMAND").env_remove("HARNESS_SCRIPT");
     cmd.args([
@@ -82,7 +82,6 @@ fn bench_in(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> (O
         "--reps",
         "1",
         "--no-self-profile",
-        "-q",
     ])
     .args(["-w", "wl-a", "-w", "wl-b"])
     .arg("--workloads-dir")
@@ -94,6 +93,13 @@ fn bench_in(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> (O
     for t in toolchains {
         cmd.args(["-t", t]);
     }
+    cmd
+}
+
+/// `bench run` of both workloads in `scenario`, building under `work`.
+fn bench_in(root: &Path, toolchains: &[&str], scenario: &str, work: &Path) -> (Output, Value) {
+    let mut cmd = bench_command(root, toolchains, scenario, work);
+    cmd.arg("-q");
     let out = cmd.output().unwrap();
     let json = std::fs::read_to_string(root.join("out/results.json")).expect("results.json is written");
     (out, serde_json::from_str(&json).expect("results.json is valid JSON"))
@@ -320,27 +326,7 @@ fn a_failing_case_is_reported_in_a_redirected_stderr() {
     workloads(tmp.path());
     let fake = fake_rustc(tmp.path(), "kill -ABRT $$");
     let log = tmp.path().join("stderr.log");
-    let status = Command::new(env!("CARGO_BIN_EXE_bench"))
-        .env_remove("HARNESS_COMMAND")
-        .args([
-            "run",
-            "--metric",
-            "none",
-            "-p",
-            "check",
-            "-s",
-            "full",
-            "--reps",
-            "1",
-            "--no-self-profile",
-        ])
-        .args(["-w", "wl-b", "-t", fake.to_str().unwrap()])
-        .arg("--workloads-dir")
-        .arg(tmp.path().join("workloads"))
-        .arg("--work-dir")
-        .arg(tmp.path().join("work"))
-        .arg("--out")
-        .arg(tmp.path().join("out"))
+    let status = bench_command(tmp.path(), &[fake.to_str().unwrap()], "full", &tmp.path().join("work"))
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .status()
