@@ -32,9 +32,10 @@ fi
 SETUP_TOOLCHAINS=1.95.0 ./scripts/setup.sh
 # -Zbuild-std needs each toolchain's rust-src (rustup serves it even where it serves no thumbv7em
 # rust-std); a toolchain that cannot get it is measured with its prebuilt core only.
+# (The fork's stage1 sysroot links its source tree there instead.)
 for tc in $toolchains; do
-    rustup which --toolchain "$tc" rustc >/dev/null 2>&1 || continue
-    rustup component list --toolchain "$tc" --installed 2>/dev/null | grep -qx 'rust-src' && continue
+    sysroot=$(rustc +"$tc" --print sysroot 2>/dev/null) || continue
+    [ -f "$sysroot/lib/rustlib/src/rust/library/core/Cargo.toml" ] && continue
     echo "realworld: rustup component add --toolchain $tc rust-src" >&2
     rustup component add --toolchain "$tc" rust-src >/dev/null 2>&1 ||
         echo "realworld: cannot add rust-src to $tc; its build-std builds will be skipped" >&2

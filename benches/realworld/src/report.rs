@@ -162,11 +162,13 @@ impl Report {
             .find(|b| b.app == app && b.class == class && b.toolchain == toolchain)
     }
 
+    /// Is `toolchain` our fork: its sysroot carries the fork's stamp, or it is the rustup toolchain
+    /// the fork is linked as (whose stamp a rebuild of the sysroot may have removed for a while).
     fn is_fork(&self, toolchain: &str) -> bool {
-        self.envelope
-            .toolchains
-            .iter()
-            .any(|t| t.name == toolchain && t.fork.is_some())
+        self.envelope.toolchains.iter().any(|t| {
+            t.name == toolchain
+                && (t.fork.is_some() || t.name.split_whitespace().next() == Some(harness::toolchain::FORK_TOOLCHAIN))
+        })
     }
 
     /// Every ratio the summary shows: each toolchain to the baseline, and each fork toolchain to
