@@ -39,6 +39,11 @@ struct Cli {
     /// switch turned off); repeatable. Any difference makes the run fail.
     #[arg(long = "same-sizes-as-baseline", value_name = "SPEC")]
     same_sizes: Vec<ToolchainSpec>,
+    /// A fork with one switch turned off (`"async-fork -Zswitch=no"`): the same toolchain without
+    /// flags must be no larger than it in any case (a switch never makes a future larger);
+    /// repeatable. Any larger case makes the run fail.
+    #[arg(long = "no-larger-than", value_name = "SPEC")]
+    no_larger_than: Vec<ToolchainSpec>,
     /// Seconds one compile may take.
     #[arg(long, default_value_t = 600)]
     compile_timeout: u64,
@@ -97,6 +102,18 @@ fn main() -> Result<()> {
             Err(e) => unlike.push(e),
         }
     }
+    for spec in &cli.no_larger_than {
+        let plain = ToolchainSpec::plain(spec.toolchain.clone()).to_string();
+        match report.sizes_larger_than(&plain, &spec.to_string()) {
+            Ok(d) if d.is_empty() => eprintln!("future-sizes: `{plain}` is no larger than `{spec}` in any case"),
+            Ok(d) => unlike.push(format!(
+                "`{plain}` is larger than `{spec}` in {} cases: {}",
+                d.len(),
+                d.join("; ")
+            )),
+            Err(e) => unlike.push(e),
+        }
+    }
     for u in &unlike {
         eprintln!("future-sizes: error: {u}");
     }
@@ -104,7 +121,7 @@ fn main() -> Result<()> {
         bail!("a build failed, an output differs from {baseline}'s, or a size depends on the opt level (see above)");
     }
     if !unlike.is_empty() {
-        bail!("sizes that must equal {baseline}'s do not (see above)");
+        bail!("sizes that must equal {baseline}'s, or be no larger than with a switch off, are not (see above)");
     }
     Ok(())
 }

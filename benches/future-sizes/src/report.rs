@@ -176,6 +176,28 @@ impl Report {
             .collect())
     }
 
+    /// The cases where `toolchain` is larger than `other` (a fork at its defaults against the same
+    /// fork with one switch off: a switch must never make a future larger).
+    pub fn sizes_larger_than(&self, toolchain: &str, other: &str) -> Result<Vec<String>, String> {
+        let rows = |name: &str| {
+            let r = self
+                .results
+                .iter()
+                .find(|r| r.toolchain == name)
+                .ok_or_else(|| format!("`{name}` was not measured"))?;
+            r.rows
+                .as_ref()
+                .ok_or_else(|| format!("`{name}` has no sizes (its build failed)"))
+        };
+        let (mine, theirs) = (rows(toolchain)?, rows(other)?);
+        Ok(mine
+            .iter()
+            .zip(theirs)
+            .filter(|(a, b)| matches!((a.size, b.size), (Some(x), Some(y)) if x > y))
+            .map(|(a, b)| format!("{}: {:?} vs {:?}", a.case, a.size, b.size))
+            .collect())
+    }
+
     pub fn markdown(&self) -> String {
         let e = &self.envelope;
         let b = &self.baseline;
@@ -520,6 +542,15 @@ mod tests {
             ])
         );
         assert!(r.sizes_unlike_baseline("nightly").is_err());
+        assert_eq!(r.sizes_larger_than("fork", "stable"), Ok(vec![]));
+        assert_eq!(
+            r.sizes_larger_than("stable", "fork"),
+            Ok(vec![
+                "issue_leaf: Some(2050) vs Some(1026)".to_string(),
+                "issue_mid: Some(3075) vs Some(1027)".to_string()
+            ])
+        );
+        assert!(r.sizes_larger_than("fork", "nightly").is_err());
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["schema"], SCHEMA);
         assert_eq!(json["builds"][2]["sizes"]["issue_mid"], 1027);
