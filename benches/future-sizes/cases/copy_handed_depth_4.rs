@@ -1,25 +1,6 @@
 //@ ideal: 262
-//@ reason: the leaf holds x (256, Copy) + YieldNow + tag (258); each of 4 level(s) above it copies x into the callee, where it is dead, and adds its tag byte only
+//@ reason: level 0 holds x (256, Copy) + YieldNow + tag (258); each of the 4 level(s) above it copies x into the level below, where it is dead, and adds its tag byte only
 //@ by-value: yes
-//@ future: f4(Pod::new(44))
+//@ future: copy_level4(Pod::new(44))
 
-async fn f0(x: Pod<256>) -> u32 {
-    yield_now().await;
-    x.sum()
-}
-
-async fn f1(x: Pod<256>) -> u32 {
-    f0(x).await
-}
-
-async fn f2(x: Pod<256>) -> u32 {
-    f1(x).await
-}
-
-async fn f3(x: Pod<256>) -> u32 {
-    f2(x).await
-}
-
-async fn f4(x: Pod<256>) -> u32 {
-    f3(x).await
-}
+// The chain is the prelude's `copy_level0` ... `copy_level8`.

@@ -1,37 +1,6 @@
 //@ ideal: 265
-//@ reason: the leaf holds x (256, Copy) + YieldNow + tag (258); each of 7 level(s) above it copies x into the callee, where it is dead, and adds its tag byte only
+//@ reason: level 0 holds x (256, Copy) + YieldNow + tag (258); each of the 7 level(s) above it copies x into the level below, where it is dead, and adds its tag byte only
 //@ by-value: yes
-//@ future: f7(Pod::new(47))
+//@ future: copy_level7(Pod::new(47))
 
-async fn f0(x: Pod<256>) -> u32 {
-    yield_now().await;
-    x.sum()
-}
-
-async fn f1(x: Pod<256>) -> u32 {
-    f0(x).await
-}
-
-async fn f2(x: Pod<256>) -> u32 {
-    f1(x).await
-}
-
-async fn f3(x: Pod<256>) -> u32 {
-    f2(x).await
-}
-
-async fn f4(x: Pod<256>) -> u32 {
-    f3(x).await
-}
-
-async fn f5(x: Pod<256>) -> u32 {
-    f4(x).await
-}
-
-async fn f6(x: Pod<256>) -> u32 {
-    f5(x).await
-}
-
-async fn f7(x: Pod<256>) -> u32 {
-    f6(x).await
-}
+// The chain is the prelude's `copy_level0` ... `copy_level8`.

@@ -100,6 +100,38 @@ impl Future for YieldNow {
     }
 }
 
+/// A delegation chain for the `copy_handed_depth_*` cases: level 0 awaits once and reads its `Copy`
+/// argument; every level above copies its argument into the level below and awaits it, never
+/// reading it again.
+pub async fn copy_level0(x: Pod<256>) -> u32 {
+    yield_now().await;
+    x.sum()
+}
+pub async fn copy_level1(x: Pod<256>) -> u32 {
+    copy_level0(x).await
+}
+pub async fn copy_level2(x: Pod<256>) -> u32 {
+    copy_level1(x).await
+}
+pub async fn copy_level3(x: Pod<256>) -> u32 {
+    copy_level2(x).await
+}
+pub async fn copy_level4(x: Pod<256>) -> u32 {
+    copy_level3(x).await
+}
+pub async fn copy_level5(x: Pod<256>) -> u32 {
+    copy_level4(x).await
+}
+pub async fn copy_level6(x: Pod<256>) -> u32 {
+    copy_level5(x).await
+}
+pub async fn copy_level7(x: Pod<256>) -> u32 {
+    copy_level6(x).await
+}
+pub async fn copy_level8(x: Pod<256>) -> u32 {
+    copy_level7(x).await
+}
+
 /// Call an async closure through `AsyncFnOnce`, returning the by-move future.
 pub fn call_once<A, R, F: AsyncFnOnce(A) -> R>(f: F, a: A) -> impl Future<Output = R> {
     f(a)
