@@ -8,7 +8,8 @@
 #   scripts/realworld.sh [--toolchain SPEC]... [--baseline SPEC] [--app NAME]... [--core prebuilt|build-std]...
 #
 # Without --toolchain: 1.95.0, 1.99.1, nightly-2026-10-29, async-fork and
-# "async-fork -Zrelocate-coroutine-upvars=no", those installed (the others are listed as skipped).
+# the fork with its layout switches off (realworld::FORK_LAYOUT_OFF), those installed (the others
+# are listed as skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

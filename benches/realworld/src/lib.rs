@@ -26,3 +26,9 @@ use std::path::PathBuf;
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The fork with every switch of its series that changes layouts turned off: patches 0001/0002
+/// (relocated arguments), 0004 (dead saved locals share bytes) and 0005 (shared offsets). Its
+/// futures must be laid out exactly as 1.95.0's (`tests/switch_off.rs`).
+pub const FORK_LAYOUT_OFF: &str =
+    "async-fork -Zrelocate-coroutine-upvars=no -Zoverlap-dead-coroutine-locals=no -Zcoroutine-shared-offsets=no";

@@ -13,13 +13,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The reference set: the compiler the fork is built from, the current stable release, the
-/// nightly that has -Zasync-panic, and the fork with its relocation switch on and off.
+/// nightly that has -Zasync-panic, and the fork with its layout switches on and off.
 const DEFAULT_SPECS: [&str; 5] = [
     "1.95.0",
     "1.99.1",
     "nightly-2026-10-29",
     "async-fork",
-    "async-fork -Zrelocate-coroutine-upvars=no",
+    realworld::FORK_LAYOUT_OFF,
 ];
 
 #[derive(Parser)]
@@ -27,8 +27,8 @@ const DEFAULT_SPECS: [&str; 5] = [
     about = "Build the real-world firmware (embassy, RTIC, sequential-storage) per toolchain and measure task RAM, futures, flash and panic sites"
 )]
 struct Cli {
-    /// Default toolchains: 1.95.0, 1.99.1, nightly-2026-10-29, async-fork and
-    /// "async-fork -Zrelocate-coroutine-upvars=no" (those installed). The baseline defaults to the
+    /// Default toolchains: 1.95.0, 1.99.1, nightly-2026-10-29, async-fork and the fork with its
+    /// layout switches off (`realworld::FORK_LAYOUT_OFF`; those installed). The baseline defaults to the
     /// first. `--build-std` has no effect here: every toolchain is built each way `--core` names.
     #[command(flatten)]
     toolchains: ToolchainArgs,

@@ -1,6 +1,7 @@
-//! With `-Zrelocate-coroutine-upvars=no` the fork must lay out every future as 1.95.0 does: on
-//! each application, the task storage and every future size of the fork with the switch off equal
-//! 1.95.0's, both measured here with their core provided the same way (prebuilt where both have
+//! With its layout switches off (`-Zrelocate-coroutine-upvars=no -Zoverlap-dead-coroutine-locals=no
+//! -Zcoroutine-shared-offsets=no`, patches 0001/0002, 0004 and 0005) the fork must lay out every
+//! future as 1.95.0 does: on each application, the task storage and every future size of the fork
+//! with the switches off equal 1.95.0's, both measured here with their core provided the same way (prebuilt where both have
 //! it, else built from rust-src). Skips, saying so, when either cannot build for the target.
 
 use harness::target::CORTEX_M4F;
@@ -21,12 +22,8 @@ fn resolve(spec: &str) -> Option<ToolchainInfo> {
 }
 
 #[test]
-#[ignore = "fails at series 2b989a5f: with -Zrelocate-coroutine-upvars=no the fork's futures on these \
-            applications are 4 to 88 bytes smaller than 1.95.0's (results/realworld/realworld.md); run with \
-            --ignored once the switch restores 1.95.0's layout"]
-fn fork_with_the_switch_off_lays_out_futures_as_1_95_0() {
-    let (Some(release), Some(fork_off)) = (resolve("1.95.0"), resolve("async-fork -Zrelocate-coroutine-upvars=no"))
-    else {
+fn fork_with_the_layout_switches_off_lays_out_futures_as_1_95_0() {
+    let (Some(release), Some(fork_off)) = (resolve("1.95.0"), resolve(realworld::FORK_LAYOUT_OFF)) else {
         return;
     };
     let target = Target::new(CORTEX_M4F);
