@@ -3,10 +3,12 @@
 //! (`gen-tree-d4-f2`, see `workload-gen`). Adding a folder under `benches/workloads/` adds a
 //! workload; no code changes.
 //!
-//! `perf-config.json` keeps rustc-perf's field names so the real collector could run these crates
-//! unchanged. We read `category`, `artifact` and `cargo_opts`; a `--target X` in `cargo_opts` makes
-//! the workload a cross-compiled one (the `#![no_std]` Cortex-M4F workload), which a toolchain
-//! without that target's `core` skips.
+//! A folder stands alone as rustc-perf needs it: its own `Cargo.lock`, nothing outside it, and a
+//! `perf-config.json` that rustc-perf's `BenchmarkConfig` reads as we do (`tests/workload_folders.rs`
+//! checks all of it, building each folder copied alone). We read `category`, `artifact` (both
+//! required, as there) and `cargo_opts`; a `--target X` in `cargo_opts` makes the workload a
+//! cross-compiled one (the `#![no_std]` Cortex-M4F workload), which a toolchain without that
+//! target's `core` skips.
 
 use anyhow::{bail, Context as _};
 use harness::Target;
@@ -14,18 +16,14 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use workload_gen::{Family, Spec};
 
-/// The fields of rustc-perf's `perf-config.json` that we use; others are kept and ignored.
+/// The fields of rustc-perf's `perf-config.json` that we use (`category` and `artifact` are
+/// required there too); the workload test refuses folders that use any other.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PerfConfig {
     pub category: String,
-    #[serde(default = "library")]
     pub artifact: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cargo_opts: Option<String>,
-}
-
-fn library() -> String {
-    "library".into()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,8 +127,9 @@ impl Workload {
         }
     }
 
-    /// Write the crate's sources into `dest` (a fresh copy per toolchain, so that each cargo
-    /// writes its own lock file and target directory).
+    /// Write the crate into `dest`: a fresh copy per toolchain, committed `Cargo.lock` included
+    /// (in the format without a `version` line, which the cargo of 1.43 and today's nightly both
+    /// read and leave as it is), with a target directory of its own.
     pub fn materialize(&self, dest: &Path) -> anyhow::Result<()> {
         match &self.source {
             Source::Generated(spec) => spec.write(dest),
@@ -178,7 +177,7 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
-        if name == "target" || name == "Cargo.lock" {
+        if name == "target" {
             continue;
         }
         let dest = to.join(&name);
