@@ -12,10 +12,16 @@
 //@ revisions: x86_64 x86_64_unwind thumbv7em
 //@[x86_64] compile-flags: --target x86_64-unknown-linux-gnu -Cpanic=abort
 //@[x86_64] needs-llvm-components: x86
+//@[x86_64] compile-flags: -Cllvm-args=-x86-asm-syntax=intel
+//@[x86_64] only-x86_64
 //@[x86_64_unwind] compile-flags: --target x86_64-unknown-linux-gnu -Cpanic=unwind
 //@[x86_64_unwind] needs-llvm-components: x86
+//@[x86_64_unwind] compile-flags: -Cllvm-args=-x86-asm-syntax=intel
+//@[x86_64_unwind] only-x86_64
 //@[thumbv7em] compile-flags: --target thumbv7em-none-eabihf -Cpanic=abort
 //@[thumbv7em] needs-llvm-components: arm
+//@[thumbv7em] only-thumb
+//@[thumbv7em] only-eabihf
 // harness-needs-z: async-panic the flag exists on nightlies from 1.101 and on the fork from patch 0003
 
 #![no_std]

@@ -11,8 +11,12 @@
 //@ revisions: x86_64 thumbv7em
 //@[x86_64] compile-flags: --target x86_64-unknown-linux-gnu
 //@[x86_64] needs-llvm-components: x86
+//@[x86_64] compile-flags: -Cllvm-args=-x86-asm-syntax=intel
+//@[x86_64] only-x86_64
 //@[thumbv7em] compile-flags: --target thumbv7em-none-eabihf
 //@[thumbv7em] needs-llvm-components: arm
+//@[thumbv7em] only-thumb
+//@[thumbv7em] only-eabihf
 // harness-min-toolchain: 1.44.0 one-byte state tags (rust-lang/rust#69837) and async fn in no_std
 // harness-size: size_no_await ideal=1 only the state tag: unresumed, returned, poisoned
 // harness-size: size_seed_square ideal=16 x, the first operand and one foo future (u32 + tag), our tag; align 4

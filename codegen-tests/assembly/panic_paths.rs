@@ -13,10 +13,16 @@
 //@ revisions: x86_64 x86_64_unwind thumbv7em
 //@[x86_64] compile-flags: --target x86_64-unknown-linux-gnu -Cpanic=abort
 //@[x86_64] needs-llvm-components: x86
+//@[x86_64] compile-flags: -Cllvm-args=-x86-asm-syntax=intel
+//@[x86_64] only-x86_64
 //@[x86_64_unwind] compile-flags: --target x86_64-unknown-linux-gnu -Cpanic=unwind
 //@[x86_64_unwind] needs-llvm-components: x86
+//@[x86_64_unwind] compile-flags: -Cllvm-args=-x86-asm-syntax=intel
+//@[x86_64_unwind] only-x86_64
 //@[thumbv7em] compile-flags: --target thumbv7em-none-eabihf -Cpanic=abort
 //@[thumbv7em] needs-llvm-components: arm
+//@[thumbv7em] only-thumb
+//@[thumbv7em] only-eabihf
 // harness-min-toolchain: 1.80.0 the resumed-after-* panics are calls to core's panic_const functions (not in 1.70; 1.80 is the oldest release checked)
 
 #![no_std]

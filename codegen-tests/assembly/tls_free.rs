@@ -9,10 +9,15 @@
 //@ revisions: x86_64 thumbv7em thumbv6m
 //@[x86_64] compile-flags: --target x86_64-unknown-linux-gnu
 //@[x86_64] needs-llvm-components: x86
+//@[x86_64] compile-flags: -Cllvm-args=-x86-asm-syntax=intel
+//@[x86_64] only-x86_64
 //@[thumbv7em] compile-flags: --target thumbv7em-none-eabihf
 //@[thumbv7em] needs-llvm-components: arm
+//@[thumbv7em] only-thumb
+//@[thumbv7em] only-eabihf
 //@[thumbv6m] compile-flags: --target thumbv6m-none-eabi
 //@[thumbv6m] needs-llvm-components: arm
+//@[thumbv6m] only-thumb
 // harness-min-toolchain: 1.44.0 async fn in no_std needs the Context resume argument (rust-lang/rust#68524)
 
 #![no_std]

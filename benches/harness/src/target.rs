@@ -79,12 +79,21 @@ impl Target {
         self.os() == "none"
     }
 
+    /// The ABI part of the triple as rustc's `target_abi` names it: `eabihf` for
+    /// thumbv7em-none-eabihf (and arm-unknown-linux-gnueabihf), `eabi` for thumbv6m-none-eabi.
+    pub fn abi(&self) -> Option<&str> {
+        let last = self.0.rsplit('-').next()?;
+        ["eabihf", "eabi"].into_iter().find(|abi| last.ends_with(abi))
+    }
+
     /// Does a compiletest condition name (`only-X`, `ignore-X`) match this target?
-    /// Matches the triple, arch, os, pointer width (`32bit`/`64bit`), and `thumb` for Thumb cores.
+    /// Matches the triple, arch, os, ABI (`eabihf`), pointer width (`32bit`/`64bit`), and `thumb`
+    /// for Thumb cores.
     pub fn matches_condition(&self, name: &str) -> bool {
         name == self.0
             || name == self.arch()
             || name == self.os()
+            || Some(name) == self.abi()
             || name == format!("{}bit", self.pointer_width())
             || (name == "thumb" && self.0.starts_with("thumb"))
             || (name == "bare-metal" && self.is_bare_metal())
@@ -111,11 +120,16 @@ mod tests {
         assert!(m4.matches_condition("thumb"));
         assert!(m4.matches_condition("arm"));
         assert!(!m4.matches_condition("x86_64"));
+        assert!(m4.matches_condition("eabihf"));
+        let m0 = Target::new(CORTEX_M0);
+        assert_eq!(m0.abi(), Some("eabi"));
+        assert!(!m0.matches_condition("eabihf"));
         let host = Target::host();
         assert_eq!(host.arch(), "x86_64");
         assert_eq!(host.os(), "linux");
         assert!(host.matches_condition("64bit"));
         assert!(host.matches_condition("linux"));
         assert_eq!(host.llvm_component(), "x86");
+        assert_eq!(host.abi(), None);
     }
 }

@@ -81,8 +81,9 @@ pub fn revision_target(rev: &Revision) -> Target {
 /// Why this case does not run on this toolchain, if it does not.
 fn skip_reason(rev: &Revision, target: &Target, tc: &ToolchainInfo, known_targets: &[String]) -> Option<String> {
     let s = &rev.settings;
-    if !s.only.is_empty() && !s.only.iter().any(|c| target.matches_condition(c)) {
-        return Some(format!("only-{} does not match {target}", s.only.join("/only-")));
+    // As in compiletest, every `only-` line must match on its own.
+    if let Some(c) = s.only.iter().find(|c| !target.matches_condition(c)) {
+        return Some(format!("only-{c} does not match {target}"));
     }
     if let Some(c) = s.ignore.iter().find(|c| target.matches_condition(c)) {
         return Some(format!("ignore-{c}"));
@@ -139,10 +140,8 @@ impl CaseRunner<'_> {
         if let Some(ed) = &rev.settings.edition {
             inv = inv.arg(format!("--edition={ed}"));
         }
-        // compiletest emits Intel syntax for x86 assembly tests; so do we, so files port unchanged.
-        if target.llvm_component() == "x86" {
-            inv = inv.arg("-Cllvm-args=-x86-asm-syntax=intel");
-        }
+        // Nothing else: the file's directives are the whole command line (a file that wants Intel
+        // syntax says `-Cllvm-args=-x86-asm-syntax=intel`), so compiletest compiles it the same way.
         inv = inv.args(rev.settings.compile_flags.iter());
         // The toolchain's own flags (`-t 'async-fork -Zswitch=no'`) come last, so they win.
         inv = inv.args(&tc.flags);

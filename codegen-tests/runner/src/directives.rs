@@ -9,7 +9,7 @@
 //! | `compile-flags: ...` | appended to the rustc command line (per revision with `//@[rev]`) |
 //! | `revisions: a b` | one compilation per revision; FileCheck prefixes `CHECK` and the revision |
 //! | `edition: 2018` | `--edition` |
-//! | `only-X` / `ignore-X` | run only on / skip targets matching X (triple, arch, os, `32bit`, `thumb`) |
+//! | `only-X` / `ignore-X` | run only on / skip targets matching X (triple, arch, os, abi, `32bit`, `thumb`); every `only-` must match |
 //! | `needs-llvm-components: arm x86` | skip where the toolchain cannot target those backends |
 //! | `min-llvm-version: 17` | skip toolchains built on an older LLVM |
 //! | `filecheck-flags: ...` | extra FileCheck arguments |
@@ -22,6 +22,22 @@
 //!
 //! Anything else spelled like a directive is an error naming file and line: a typo must not turn a
 //! check off silently.
+//!
+//! The runner adds nothing a file does not say: rustc gets the file, `--emit asm -o OUT`
+//! (`assembly-output`), `--edition` (`edition`), the revision's `compile-flags`, and the toolchain's
+//! own flags from the command line. So a file compiles the same under compiletest in rustc's
+//! `tests/assembly-llvm/` (which adds only flags that do not change what these files check:
+//! `-O` before the file's `-Copt-level`, `-Cdebug-assertions=no`, `-Zcodegen-source-order`, the
+//! revision's `--cfg`).
+//!
+//! Portability rule, checked here: a revision compiled for a target other than the host must carry
+//! `only-` conditions that its target matches and the host does not (`only-thumb`, `only-eabihf`).
+//! compiletest runs a test once per test target (`x.py test --target X`) with only that target's
+//! (and the host's) library in the sysroot, so a cross revision must run only in its target's run;
+//! the x86_64 revisions say `only-x86_64` for the same reason. compiletest has no condition that
+//! tells thumbv6m-none-eabi from thumbv7em-none-eabihf other than `only-eabihf`, and no negation of
+//! it, so a thumbv6m revision (`only-thumb`) also runs in a thumbv7em run and needs thumbv6m's core
+//! there too: `scripts/fork.sh test` lists thumbv6m first, so its core is in the sysroot by then.
 
 use std::path::{Path, PathBuf};
 
@@ -243,6 +259,36 @@ impl TestFile {
             })
             .collect();
 
+        for rev in &revisions_out {
+            let Some(target) = rev.settings.target().map(harness::Target::new) else {
+                continue;
+            };
+            let host = harness::Target::host();
+            if target == host {
+                continue;
+            }
+            let ok = !rev.settings.only.is_empty()
+                && rev.settings.only.iter().all(|c| target.matches_condition(c))
+                && rev.settings.only.iter().any(|c| !host.matches_condition(c));
+            if !ok {
+                let line = per_rev
+                    .iter()
+                    .find(|(r, _, s)| Some(r) == rev.name.as_ref() && s.target().is_some())
+                    .map(|(_, n, _)| *n)
+                    .unwrap_or(1);
+                let name = rev.name.as_deref().unwrap_or("the test");
+                return Err(err(
+                    line,
+                    format!(
+                        "revision `{name}` compiles for {target} but has no `only-` condition that {target} matches and \
+                         the host does not (e.g. `//@[{name}] only-{}`): compiletest would compile it in a host test run, \
+                         whose sysroot has no core for {target}",
+                        if target.triple().starts_with("thumb") { "thumb" } else { target.arch() }
+                    ),
+                ));
+            }
+        }
+
         // Every revision must be checked by something: a `CHECK` line or one of its own prefix.
         let check_re =
             regex::Regex::new(r"//\s*([A-Za-z0-9_-]+?)(-LABEL|-NEXT|-NOT|-SAME|-DAG|-EMPTY|-COUNT-\d+)?:").unwrap();
@@ -332,7 +378,7 @@ mod tests {
         TestFile::parse(Path::new("t.rs"), text)
     }
 
-    const GOOD: &str = "//@ assembly-output: emit-asm\n//@ compile-flags: -Copt-level=3\n//@ edition: 2018\n//@ revisions: x86_64 thumb\n//@[x86_64] compile-flags: --target x86_64-unknown-linux-gnu\n//@[thumb] compile-flags: --target thumbv7em-none-eabihf\n//@[thumb] needs-llvm-components: arm\n// harness-min-toolchain: 1.44.0 async in no_std\n// harness-size: size_f ideal=1026 one copy of the argument\n// CHECK-LABEL: xx:\n// x86_64-NEXT: mov eax, 9\n// thumb: movs r0, #9\n";
+    const GOOD: &str = "//@ assembly-output: emit-asm\n//@ compile-flags: -Copt-level=3\n//@ edition: 2018\n//@ revisions: x86_64 thumb\n//@[x86_64] compile-flags: --target x86_64-unknown-linux-gnu\n//@[thumb] compile-flags: --target thumbv7em-none-eabihf\n//@[thumb] needs-llvm-components: arm\n//@[thumb] only-thumb\n// harness-min-toolchain: 1.44.0 async in no_std\n// harness-size: size_f ideal=1026 one copy of the argument\n// CHECK-LABEL: xx:\n// x86_64-NEXT: mov eax, 9\n// thumb: movs r0, #9\n";
 
     #[test]
     fn parses_revisions_and_flags() {
@@ -398,6 +444,19 @@ mod tests {
         let e = parse("//@ assembly-output: emit-asm\n//@ revisions: a\n//@[b] compile-flags: -O\n// CHECK: x\n")
             .unwrap_err();
         assert_eq!(e.line, 3);
+    }
+
+    #[test]
+    fn cross_revision_must_exclude_the_host_run() {
+        let text = "//@ assembly-output: emit-asm\n//@ revisions: m0\n//@[m0] compile-flags: --target thumbv6m-none-eabi\n// CHECK: x\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("only-thumb"), "{e}");
+        assert!(parse(&format!("{text}//@[m0] only-thumb\n")).is_ok());
+        assert!(parse(&format!("{text}//@[m0] only-32bit\n")).is_ok());
+        // A condition its own target does not match would never run it.
+        let e = parse(&format!("{text}//@[m0] only-thumb\n//@[m0] only-eabihf\n")).unwrap_err();
+        assert!(e.message.contains("m0"), "{e}");
     }
 
     #[test]
