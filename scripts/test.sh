@@ -9,7 +9,8 @@
 #            matrix, the future-size corpus with every switch of the series on and
 #            off (all layout switches off must give stable's sizes, a switch must not make a
 #            future larger, every output must equal stable's), a difftest smoke
-#            set, and rustc's own async/coroutine suites (scripts/fork.sh test).
+#            set under valgrind's memcheck, and rustc's own async/coroutine suites
+#            (scripts/fork.sh test).
 # A machine where the fork cannot be built fails here with the reason. ASYNC_FORK_SKIP=1 skips the
 # fork part for harness-only work, says so loudly, and is refused under CI.
 # Scratch output goes to target/ci/; committed results are not touched.
@@ -67,7 +68,8 @@ step "cargo clippy --workspace -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test --workspace"
-cargo test --workspace --quiet
+# setup installs valgrind, so difftest's memcheck tests must run, not skip.
+DIFFTEST_MEMCHECK_REQUIRED=1 cargo test --workspace --quiet
 
 step "codegen suite on stable"
 bin codegen-runner codegen run --toolchain stable
@@ -119,9 +121,9 @@ for z in "${FORK_SWITCHES_BEHAVIOUR[@]}"; do specs+=(--toolchain "async-fork $z"
 bin future-sizes future-sizes "${specs[@]}" "${checks[@]}" --out-dir "$CI_OUT/future-sizes" \
     --work-dir "$CI_OUT/future-sizes-work" >/dev/null
 
-step "fork: difftest smoke, $DIFFTEST_SMOKE_SEEDS seeds x opt 0,3, stable vs the fork"
+step "fork: difftest smoke, $DIFFTEST_SMOKE_SEEDS seeds x opt 0,3, stable vs the fork, under memcheck"
 bin difftest difftest --seeds "$DIFFTEST_SMOKE_SEEDS" --start 100000 --toolchain stable \
-    --toolchain async-fork --opt 0,3 --out "$CI_OUT/difftest"
+    --toolchain async-fork --opt 0,3 --memcheck --out "$CI_OUT/difftest"
 
 step "fork: -Zasync-panic, fork vs nightly-2026-10-29 on polls after completion"
 ASYNC_FORK_REQUIRED=1 cargo test -q -p difftest --test poll_after_completion

@@ -9,6 +9,7 @@
 //! by rustc flags in the same argument (`"async-fork -Zsome-switch=no"`), so one fork build can be
 //! compared with itself with a patch switched off.
 
+use crate::memcheck::{Memcheck, MemcheckRun};
 use harness::compile::{compile_and_run, CompileAndRun, Program};
 use harness::rustc::Outcome;
 use harness::ToolchainInfo;
@@ -106,10 +107,26 @@ pub struct Build {
     pub compile_command: String,
     pub compile_secs: f64,
     pub run: Option<Run>,
+    /// The run under valgrind's memcheck (`--memcheck`), when the program compiled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memcheck: Option<MemcheckRun>,
 }
 
 /// Compile `src` into `dir/<stem>` and run it.
 pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: &OptLevel, limits: Limits) -> Build {
+    build_and_check(c, src, dir, stem, opt, limits, None)
+}
+
+/// [`build_and_run`], then, with `memcheck`, run the binary once more under valgrind.
+pub fn build_and_check(
+    c: &Compiler,
+    src: &Path,
+    dir: &Path,
+    stem: &str,
+    opt: &OptLevel,
+    limits: Limits,
+    memcheck: Option<&Memcheck>,
+) -> Build {
     let bin = dir.join(stem);
     let program = Program {
         toolchain: &c.info,
@@ -124,6 +141,10 @@ pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: &Opt
         cwd: Some(dir),
     };
     let CompileAndRun { compile, run } = compile_and_run(&program, limits);
+    let memcheck = match (memcheck, &run) {
+        (Some(m), Some(r)) => Some(m.run(&bin, dir, r.outcome.is_success().then_some(r.stdout.as_str()))),
+        _ => None,
+    };
     Build {
         toolchain: c.info.name.clone(),
         opt: opt.clone(),
@@ -132,6 +153,7 @@ pub fn build_and_run(c: &Compiler, src: &Path, dir: &Path, stem: &str, opt: &Opt
         compile_command: compile.command,
         compile_secs: compile.secs,
         run,
+        memcheck,
     }
 }
 
@@ -160,6 +182,9 @@ impl Build {
                 s.push_str("--- stderr ---\n");
                 s.push_str(&r.stderr);
             }
+        }
+        if let Some(m) = &self.memcheck {
+            s.push_str(&m.describe());
         }
         s
     }

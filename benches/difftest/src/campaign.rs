@@ -6,11 +6,12 @@
 //! unless something differed. A difference becomes a folder under `<out>/failures/` holding the
 //! seed, the source, both sides' command lines and outputs, and the reduced program.
 
-use crate::build::{build_and_run, Build, Compiler, Limits, OptLevel};
+use crate::build::{build_and_check, Build, Compiler, Limits, OptLevel};
 use crate::compare::{compare, sizes, DiffKind, Difference};
-use crate::program::Program;
+use crate::memcheck::Memcheck;
+use crate::program::{Caps, Program};
 use crate::reduce::reduce;
-use crate::{generate, render};
+use crate::{generate_with, render};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,10 @@ pub struct Config {
     pub reduce_budget: usize,
     /// Start no new seed after this long; the summary then says how many seeds ran.
     pub time_budget: Option<std::time::Duration>,
+    /// The features programs may use (from the oldest toolchain compared).
+    pub caps: Caps,
+    /// Also run every built program under valgrind's memcheck (`--memcheck`).
+    pub memcheck: Option<Memcheck>,
 }
 
 /// One difference, as it appears in the summary.
@@ -73,6 +78,10 @@ pub struct Totals {
     pub compile_secs: f64,
     pub run_secs: f64,
     pub elapsed_secs: f64,
+    /// Programs run under memcheck, how long that took, and how many runs were not clean.
+    pub memcheck_runs: u64,
+    pub memcheck_secs: f64,
+    pub memcheck_unclean: u64,
     /// Sum of all future sizes printed, per `toolchain@O<opt>` (not compared; for a layout view).
     pub future_bytes: Vec<(String, u64)>,
     pub statements_generated: u64,
@@ -176,6 +185,9 @@ fn merge(into: &mut Totals, t: &Totals) {
     into.builds += t.builds;
     into.compile_secs += t.compile_secs;
     into.run_secs += t.run_secs;
+    into.memcheck_runs += t.memcheck_runs;
+    into.memcheck_secs += t.memcheck_secs;
+    into.memcheck_unclean += t.memcheck_unclean;
     into.statements_generated += t.statements_generated;
     for (k, v) in &t.future_bytes {
         match into.future_bytes.iter_mut().find(|(n, _)| n == k) {
@@ -187,7 +199,7 @@ fn merge(into: &mut Totals, t: &Totals) {
 
 /// Build and compare one seed at every opt level.
 fn run_seed(cfg: &Config, labels: &[String], seed: u64) -> Result<(Totals, Vec<Failure>)> {
-    let program = generate(seed);
+    let program = generate_with(seed, cfg.caps);
     let source = render(&program);
     let scratch = tempfile::Builder::new()
         .prefix(&format!("difftest-{seed}-"))
@@ -205,7 +217,10 @@ fn run_seed(cfg: &Config, labels: &[String], seed: u64) -> Result<(Totals, Vec<F
             .toolchains
             .iter()
             .enumerate()
-            .map(|(i, tc)| build_and_run(tc, &src, scratch.path(), &format!("{i}-O{opt}"), opt, cfg.limits))
+            .map(|(i, tc)| {
+                let stem = format!("{i}-O{opt}");
+                build_and_check(tc, &src, scratch.path(), &stem, opt, cfg.limits, cfg.memcheck.as_ref())
+            })
             .collect();
         for (b, label) in builds.iter().zip(labels) {
             totals.builds += 1;
@@ -214,6 +229,14 @@ fn run_seed(cfg: &Config, labels: &[String], seed: u64) -> Result<(Totals, Vec<F
                 totals.run_secs += r.secs;
                 let bytes: u64 = sizes(&r.stdout).iter().map(|(_, n)| n).sum();
                 totals.future_bytes.push((format!("{label}@O{opt}"), bytes));
+            }
+            if let Some(m) = &b.memcheck {
+                totals.memcheck_runs += 1;
+                totals.memcheck_secs += m.secs;
+                if let Some(p) = m.problem() {
+                    totals.memcheck_unclean += 1;
+                    eprintln!("  seed {seed} O{opt} {label} under memcheck: {p}");
+                }
             }
         }
         for j in 1..builds.len() {
@@ -267,8 +290,9 @@ fn save_failure(
             if std::fs::write(&src, render(cand)).is_err() {
                 return false;
             }
-            let a = build_and_run(tca, &src, work.path(), "a", opt, cfg.limits);
-            let b = build_and_run(tcb, &src, work.path(), "b", opt, cfg.limits);
+            let m = cfg.memcheck.as_ref();
+            let a = build_and_check(tca, &src, work.path(), "a", opt, cfg.limits, m);
+            let b = build_and_check(tcb, &src, work.path(), "b", opt, cfg.limits, m);
             let keep = compare(&a, &b).is_some_and(|d| d.same_failure(&diff));
             if keep {
                 last = Some((a, b));
@@ -305,8 +329,8 @@ fn save_failure(
         "# difftest reproducer: seed {seed}, opt-level {opt}\n\n\
          - a: `{}` ({})\n- b: `{}` ({})\n- difference: {:?} (side {}): {}\n\n\
          Files: `source.rs` (the generated program), `a.txt` / `b.txt` (command lines, rustc output, program \
-         output of each side){}.\n\nRegenerate the source: `scripts/difftest.sh gen --seed {seed}`.\n\
-         Rerun: `scripts/difftest.sh --start {seed} --seeds 1 --opt {opt} --toolchain '{}' --toolchain '{}'`\n",
+         output of each side{}){}.\n\nRegenerate the source: `scripts/difftest.sh gen --seed {seed}{}`.\n\
+         Rerun: `scripts/difftest.sh --start {seed} --seeds 1 --opt {opt} --toolchain '{}' --toolchain '{}'{}`\n",
         labels[ia],
         cfg.toolchains[ia].info.describe(),
         labels[ib],
@@ -314,13 +338,20 @@ fn save_failure(
         diff.kind,
         diff.side,
         diff.detail,
+        if cfg.memcheck.is_some() {
+            ", and its run under memcheck with valgrind's whole log when it was not clean"
+        } else {
+            ""
+        },
         if reduction.is_some() {
             ", `reduced.rs` with `reduced.a.txt` / `reduced.b.txt` (the reduced program and its outputs)"
         } else {
             ""
         },
+        cfg.caps.gen_flags(),
         cfg.toolchains[ia].info.name,
         cfg.toolchains[ib].info.name,
+        if cfg.memcheck.is_some() { " --memcheck" } else { "" },
     );
     std::fs::write(dir.join("README.md"), readme)?;
     Ok(Failure {

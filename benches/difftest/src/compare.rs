@@ -25,6 +25,9 @@ pub enum DiffKind {
     Crash,
     /// A compile or a run exceeded its time limit.
     TimedOut,
+    /// Both behave alike, but valgrind's memcheck objects to at least one side (`--memcheck`):
+    /// an invalid access, a use of uninitialised bytes, or another output under valgrind.
+    Memcheck,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -153,6 +156,22 @@ pub fn compare(a: &Build, b: &Build) -> Option<Difference> {
                 la.get(i).unwrap_or(&"<end>"),
                 lb.get(i).unwrap_or(&"<end>")
             ),
+        });
+    }
+    let problem = |x: &Build| x.memcheck.as_ref().and_then(|m| m.problem());
+    let (ma, mb) = (problem(a), problem(b));
+    if ma.is_some() || mb.is_some() {
+        // The other side's report first: with the reference as `a`, that is the one compared.
+        let detail = match (&ma, &mb) {
+            (Some(x), Some(y)) => format!("b: {y}; a: {x}"),
+            (Some(x), None) => format!("a: {x}"),
+            (None, Some(y)) => format!("b: {y}"),
+            (None, None) => unreachable!(),
+        };
+        return Some(Difference {
+            kind: DiffKind::Memcheck,
+            side: side(ma.is_some(), mb.is_some()),
+            detail,
         });
     }
     None

@@ -6,9 +6,14 @@
 //!   changes the transcript, and the checksum over all N bytes catches a value whose storage was
 //!   overlapped with something still live (the miscompile a layout patch risks).
 //! - `C<N>` is `Copy` (no drop glue), so layouts may treat it differently from `D<N>`.
+//! - `Z` is zero-sized with drop glue; `A<N>` is aligned to 64 and its checksum says whether it
+//!   sits at an aligned address. Both change where a future puts its other fields.
+//! - `Val::make` lets a generic async fn (`T: Val`) make values of its `T`.
 //! - `Yield` returns `Pending` once: a real suspension point, so values really live in the
 //!   future's state across it.
 //! - `block_on` and `poll_n` poll with a counting waker; the counts are part of the transcript.
+//!   They box the future, so that under valgrind (`--memcheck`) a future whose layout is smaller
+//!   than the code that uses it is an invalid access to a heap block, not a silent stack overlap.
 //! - A silent panic hook: panics are caught and reported in the transcript, not on stderr.
 //! - `log` prints unless the program is in its sizes section, whose drops are not compared.
 
@@ -34,6 +39,9 @@ fn mix(a: u64, b: u64) -> u64 {
 }
 
 trait Val {
+    fn make(tag: u32) -> Self
+    where
+        Self: Sized;
     fn val(&self) -> u64;
     fn bump(&mut self);
 }
@@ -54,6 +62,9 @@ impl<const N: usize> D<N> {
 }
 
 impl<const N: usize> Val for D<N> {
+    fn make(tag: u32) -> Self {
+        D::new(tag)
+    }
     fn val(&self) -> u64 {
         self.data.iter().fold(self.tag as u64, |a, b| a.wrapping_mul(131).wrapping_add(*b as u64))
     }
@@ -83,6 +94,9 @@ impl<const N: usize> C<N> {
 }
 
 impl<const N: usize> Val for C<N> {
+    fn make(tag: u32) -> Self {
+        C::new(tag)
+    }
     fn val(&self) -> u64 {
         self.0.iter().fold(7, |a, b| a.wrapping_mul(131).wrapping_add(*b as u64))
     }
@@ -92,11 +106,73 @@ impl<const N: usize> Val for C<N> {
 }
 
 impl Val for u32 {
+    fn make(tag: u32) -> Self {
+        tag
+    }
     fn val(&self) -> u64 {
         *self as u64
     }
     fn bump(&mut self) {
         *self = self.wrapping_add(1);
+    }
+}
+
+struct Z;
+
+impl Z {
+    fn new(_tag: u32) -> Self {
+        Z
+    }
+}
+
+impl Val for Z {
+    fn make(tag: u32) -> Self {
+        Z::new(tag)
+    }
+    fn val(&self) -> u64 {
+        90
+    }
+    fn bump(&mut self) {}
+}
+
+impl Drop for Z {
+    fn drop(&mut self) {
+        log(format!("drop Z"));
+    }
+}
+
+#[repr(C, align(64))]
+struct A<const N: usize> {
+    tag: u32,
+    data: [u8; N],
+}
+
+impl<const N: usize> A<N> {
+    fn new(tag: u32) -> Self {
+        let mut data = [0u8; N];
+        for (i, b) in data.iter_mut().enumerate() {
+            *b = (tag as usize).wrapping_mul(11).wrapping_add(i * 5) as u8;
+        }
+        A { tag, data }
+    }
+}
+
+impl<const N: usize> Val for A<N> {
+    fn make(tag: u32) -> Self {
+        A::new(tag)
+    }
+    fn val(&self) -> u64 {
+        let aligned = (self as *const Self as usize % 64 == 0) as u64;
+        self.data.iter().fold(self.tag as u64 * 2 + aligned, |a, b| a.wrapping_mul(131).wrapping_add(*b as u64))
+    }
+    fn bump(&mut self) {
+        self.data[N - 1] = self.data[N - 1].wrapping_add(7);
+    }
+}
+
+impl<const N: usize> Drop for A<N> {
+    fn drop(&mut self) {
+        log(format!("drop A{} {}", self.tag, self.val()));
     }
 }
 
@@ -153,7 +229,7 @@ fn waker() -> Waker {
 fn block_on<F: Future>(f: F) -> F::Output {
     let w = waker();
     let mut cx = Context::from_waker(&w);
-    let mut f = pin!(f);
+    let mut f = Box::pin(f);
     loop {
         POLLS.fetch_add(1, Ordering::Relaxed);
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
@@ -166,7 +242,7 @@ fn block_on<F: Future>(f: F) -> F::Output {
 fn poll_n<F: Future>(f: F, n: u32) -> Option<F::Output> {
     let w = waker();
     let mut cx = Context::from_waker(&w);
-    let mut f = pin!(f);
+    let mut f = Box::pin(f);
     for _ in 0..n {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return Some(v);

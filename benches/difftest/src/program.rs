@@ -20,11 +20,52 @@ pub enum Ty {
     /// `C<N>`: N bytes, `Copy`, no drop glue.
     Plain(usize),
     U32,
+    /// `Z`: zero-sized, not `Copy`, logs `drop Z` when dropped (a ZST still has a drop to order).
+    Zst,
+    /// `A<N>`: N bytes aligned to 64, not `Copy`, logs its drop; its checksum includes whether
+    /// the value sits at a 64-aligned address, so a misplaced over-aligned value shows.
+    Aligned(usize),
+    /// `T`, the type parameter of a generic async fn (`T: Val`, no `Copy`, maybe with drop
+    /// glue): only the fn's own bindings, and values it makes with `T::make(tag)`, have it.
+    Gen,
 }
 
 impl Ty {
     pub fn is_copy(self) -> bool {
-        !matches!(self, Ty::Droppy(_))
+        matches!(self, Ty::Plain(_) | Ty::U32)
+    }
+}
+
+/// The language features a generated program may use beyond its baseline (Rust 1.68: `pin!`,
+/// `poll_fn`, const generics, `addr_of!`), chosen from the oldest toolchain compared so that no
+/// toolchain is handed a program it cannot parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caps {
+    /// `async ||` and `async move ||` closures (stable since Rust 1.85).
+    pub async_closures: bool,
+}
+
+impl Caps {
+    /// Every feature: the default for toolchains from 1.85 on.
+    pub const ALL: Caps = Caps { async_closures: true };
+
+    /// The oldest release a generated program compiles with at all.
+    pub const MIN_RELEASE: (u32, u32, u32) = (1, 68, 0);
+
+    /// What the oldest release among the compared toolchains supports.
+    pub fn for_release(oldest: (u32, u32, u32)) -> Caps {
+        Caps {
+            async_closures: oldest >= (1, 85, 0),
+        }
+    }
+
+    /// The `gen` options that regenerate a program made with these caps (empty for [`Caps::ALL`]).
+    pub fn gen_flags(self) -> &'static str {
+        if self.async_closures {
+            ""
+        } else {
+            " --no-async-closures"
+        }
     }
 }
 
@@ -84,6 +125,19 @@ pub enum CallMode {
 pub struct Call {
     pub callee: usize,
     pub args: Vec<Arg>,
+    /// For a generic callee: the type its `T` is instantiated with (written as a turbofish).
+    pub inst: Option<Ty>,
+}
+
+/// How a created, never polled future is moved before it is awaited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relocation {
+    /// Into another local, through an `Option`.
+    Local,
+    /// Into a heap box (`Box::pin`).
+    Boxed,
+    /// Through `std::hint::black_box`, so the copy cannot be optimised away.
+    BlackBox,
 }
 
 /// A statement of an async fn or async block body. See `render` for the code of each.
@@ -122,12 +176,25 @@ pub enum Stmt {
     },
     /// An async closure (`async move ||` or by-reference) called `calls` times and awaited.
     /// Nothing is moved out of its captures, so it is `AsyncFnMut` and can be called again.
+    /// It takes `args` by value (`q<id>_<k>`), a fresh value per call.
     Closure {
         id: u32,
         is_move: bool,
         fresh: Vec<Ty>,
+        args: Vec<Ty>,
         calls: u8,
         body: Vec<Stmt>,
+    },
+    /// An owned binding (an argument, possibly moved away already) assigned a fresh value, held
+    /// across the awaits, then read.
+    Reassign { id: u32, name: String, ty: Ty, awaits: u8 },
+    /// A future created and not polled, the creator suspended `awaits` times, then the future
+    /// moved (`how`) and awaited: its arguments must survive being copied before the first poll.
+    MovedFuture {
+        id: u32,
+        call: Call,
+        awaits: u8,
+        how: Relocation,
     },
     /// `for i in 0..n { body }`
     Loop { id: u32, n: u8, body: Vec<Stmt> },
@@ -163,14 +230,19 @@ impl Stmt {
             | Stmt::PanicIf { id, .. }
             | Stmt::DropEarly { id, .. }
             | Stmt::Select { id, .. }
-            | Stmt::CatchPanic { id, .. } => *id,
+            | Stmt::CatchPanic { id, .. }
+            | Stmt::Reassign { id, .. }
+            | Stmt::MovedFuture { id, .. } => *id,
         }
     }
 
     /// The fns this statement (not its nested statements) calls.
     pub fn callees(&self) -> Vec<usize> {
         match self {
-            Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => vec![call.callee],
+            Stmt::Call { call, .. }
+            | Stmt::DropEarly { call, .. }
+            | Stmt::CatchPanic { call, .. }
+            | Stmt::MovedFuture { call, .. } => vec![call.callee],
             Stmt::Select { a, b, .. } => vec![a.callee, b.callee],
             _ => Vec::new(),
         }
@@ -187,14 +259,18 @@ impl Stmt {
             }
         }
         let calls: Vec<&Call> = match self {
-            Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => vec![call],
+            Stmt::Call { call, .. }
+            | Stmt::DropEarly { call, .. }
+            | Stmt::CatchPanic { call, .. }
+            | Stmt::MovedFuture { call, .. } => vec![call],
             Stmt::Select { a, b, .. } => vec![a, b],
             _ => Vec::new(),
         };
         let own = match self {
-            Stmt::Live { read: Some(n), .. } | Stmt::RawBinding { name: n, .. } | Stmt::Touch { name: n, .. } => {
-                names.contains(n)
-            }
+            Stmt::Live { read: Some(n), .. }
+            | Stmt::RawBinding { name: n, .. }
+            | Stmt::Touch { name: n, .. }
+            | Stmt::Reassign { name: n, .. } => names.contains(n),
             _ => false,
         };
         own || calls.iter().any(|c| c.args.iter().any(|a| arg_mentions(a, names)))
@@ -226,13 +302,56 @@ pub struct AsyncFn {
     /// nothing.
     pub params: Vec<(usize, Param)>,
     pub ret: Ret,
+    /// Owned bindings of parameters whose address is taken before the first await
+    /// (`let pin_p0 = addr_of_mut!(p0);`) and that are bumped and read through that pointer
+    /// after the body; the body itself never names them.
+    pub pinned: Vec<String>,
     pub body: Vec<Stmt>,
+}
+
+impl AsyncFn {
+    /// Generic (`async fn f<T: Val>`) when a parameter has type `T`.
+    pub fn is_generic(&self) -> bool {
+        self.params.iter().any(|(_, p)| p.has_gen())
+    }
+}
+
+impl Param {
+    /// Every `T` replaced by `inst` (a call's instantiation).
+    pub fn subst(&self, inst: Ty) -> Param {
+        let s = |t: Ty| if t == Ty::Gen { inst } else { t };
+        match self {
+            Param::Value(t) => Param::Value(s(*t)),
+            Param::Ref(t) => Param::Ref(s(*t)),
+            Param::Tuple(a, b) => Param::Tuple(s(*a), s(*b)),
+            Param::Wrap(t) => Param::Wrap(s(*t)),
+        }
+    }
+
+    /// The first value type of the parameter replaced by `t`.
+    pub fn subst_first(&self, t: Ty) -> Param {
+        match self {
+            Param::Value(_) => Param::Value(t),
+            Param::Ref(_) => Param::Ref(t),
+            Param::Tuple(_, b) => Param::Tuple(t, *b),
+            Param::Wrap(_) => Param::Wrap(t),
+        }
+    }
+
+    pub fn has_gen(&self) -> bool {
+        match self {
+            Param::Value(t) | Param::Ref(t) | Param::Wrap(t) => *t == Ty::Gen,
+            Param::Tuple(a, b) => *a == Ty::Gen || *b == Ty::Gen,
+        }
+    }
 }
 
 /// A whole generated program. `fns[0]` is `f0`, the root, run by `block_on` from `main`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub seed: u64,
+    /// The features it was generated with (part of its name, with the seed).
+    pub caps: Caps,
     pub fns: Vec<AsyncFn>,
 }
 
@@ -323,20 +442,24 @@ impl Program {
     /// The program without parameter `slot` of fn `index`: the argument goes from every call,
     /// and every statement that mentions the parameter's bindings goes from the body.
     pub fn without_param(&self, index: usize, slot: usize) -> Program {
-        fn drop_arg(body: &mut [Stmt], index: usize, pos: usize) {
+        fn drop_arg(body: &mut [Stmt], index: usize, pos: usize, generic: bool) {
             for s in body.iter_mut() {
                 let calls: Vec<&mut Call> = match s {
-                    Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => {
-                        vec![call]
-                    }
+                    Stmt::Call { call, .. }
+                    | Stmt::DropEarly { call, .. }
+                    | Stmt::CatchPanic { call, .. }
+                    | Stmt::MovedFuture { call, .. } => vec![call],
                     Stmt::Select { a, b, .. } => vec![a, b],
                     _ => Vec::new(),
                 };
                 for c in calls.into_iter().filter(|c| c.callee == index) {
                     c.args.remove(pos);
+                    if !generic {
+                        c.inst = None;
+                    }
                 }
                 if let Some(b) = s.body_mut() {
-                    drop_arg(b, index, pos);
+                    drop_arg(b, index, pos, generic);
                 }
             }
         }
@@ -358,8 +481,11 @@ impl Program {
         f.params.remove(pos);
         let names = [format!("p{slot}"), format!("p{slot}a"), format!("p{slot}b")];
         drop_mentions(&mut f.body, &names);
+        f.pinned.retain(|n| !names.contains(n));
+        // Without its last `T` parameter the fn is no longer generic: calls lose the turbofish.
+        let still_generic = f.is_generic();
         for f in &mut p.fns {
-            drop_arg(&mut f.body, index, pos);
+            drop_arg(&mut f.body, index, pos, still_generic);
         }
         p
     }
@@ -391,9 +517,10 @@ mod tests {
     fn calls_of(body: &[Stmt], out: &mut Vec<Call>) {
         for s in body {
             match s {
-                Stmt::Call { call, .. } | Stmt::DropEarly { call, .. } | Stmt::CatchPanic { call, .. } => {
-                    out.push(call.clone())
-                }
+                Stmt::Call { call, .. }
+                | Stmt::DropEarly { call, .. }
+                | Stmt::CatchPanic { call, .. }
+                | Stmt::MovedFuture { call, .. } => out.push(call.clone()),
                 Stmt::Select { a, b, .. } => out.extend([a.clone(), b.clone()]),
                 _ => {}
             }

@@ -10,8 +10,10 @@ use serde::Serialize;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-/// 2: opt levels are strings (`"0"`, `"s"`); 1 had numbers.
-pub const SCHEMA: &str = "difftest/2";
+/// 3: `caps`, `memcheck` (valgrind's version, or null), the memcheck totals, difference kind
+/// `memcheck`; the generator learned issue 14's hazards, so a seed names another program than
+/// under 2. 2: opt levels are strings (`"0"`, `"s"`); 1 had numbers.
+pub const SCHEMA: &str = "difftest/3";
 
 #[derive(Serialize)]
 pub struct Summary<'a> {
@@ -22,6 +24,10 @@ pub struct Summary<'a> {
     pub seed_start: u64,
     pub seeds: u64,
     pub opts: &'a [crate::build::OptLevel],
+    /// Whether programs used async closures (only when every toolchain is 1.85 or newer).
+    pub async_closures: bool,
+    /// `valgrind --version` when every program also ran under memcheck.
+    pub memcheck: Option<String>,
     /// `reference vs other` for each compared pair.
     pub pairs: Vec<String>,
     pub totals: &'a Totals,
@@ -50,6 +56,8 @@ pub fn write(
         seed_start: cfg.start,
         seeds: cfg.seeds,
         opts: &cfg.opts,
+        async_closures: cfg.caps.async_closures,
+        memcheck: cfg.memcheck.as_ref().map(|m| m.version.clone()),
         pairs: pairs.clone(),
         totals,
         differences: failures,
@@ -98,6 +106,22 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
         s.opts.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
     )
     .unwrap();
+    if !s.async_closures {
+        writeln!(m, "- programs without async closures (a toolchain is older than 1.85)").unwrap();
+    }
+    if let Some(v) = &s.memcheck {
+        writeln!(
+            m,
+            "- every program built also ran under memcheck ({v}, `{}`)",
+            crate::memcheck::Memcheck::args(std::path::Path::new("LOG"))
+                .iter()
+                .map(String::as_str)
+                .filter(|a| !a.starts_with("--log-file"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+        .unwrap();
+    }
     if let Some(c) = &t.toolchain_changed {
         writeln!(m, "- **aborted**: {c}").unwrap();
     }
@@ -124,6 +148,12 @@ fn markdown(s: &Summary, cfg: &Config) -> String {
             "of which compiling / running".to_string(),
             format!("{:.0} s / {:.1} s", t.compile_secs, t.run_secs),
         ]);
+    if s.memcheck.is_some() {
+        totals
+            .row(["runs under memcheck".to_string(), t.memcheck_runs.to_string()])
+            .row(["of which not clean".to_string(), t.memcheck_unclean.to_string()])
+            .row(["time under memcheck".to_string(), format!("{:.0} s", t.memcheck_secs)]);
+    }
     write!(m, "\n{totals}").unwrap();
     if !t.future_bytes.is_empty() {
         writeln!(m, "\nSum of all printed future sizes (not compared):\n").unwrap();

@@ -46,7 +46,7 @@ fn stable_against_itself_finds_nothing() {
     ]);
     assert_eq!(code, 0, "{log}");
     let s = summary(out.path());
-    assert_eq!(s["schema"], "difftest/2");
+    assert_eq!(s["schema"], "difftest/3");
     assert_eq!(s["totals"]["comparisons"], 6, "{s:#}");
     assert_eq!(s["totals"]["identical"], 6, "{s:#}");
     assert_eq!(s["differences"].as_array().unwrap().len(), 0);

@@ -89,6 +89,26 @@ impl Env {
         e
     }
 
+    /// Take a binding out of the body's reach (the fn uses it through a pointer only).
+    pub fn hide(&mut self, name: &str) {
+        self.bindings.retain(|b| b.name != name);
+    }
+
+    /// Assignable bindings: owned ones, live or (where `moved_too`) already moved away.
+    pub fn assignable(&self, moved_too: bool) -> Vec<&Binding> {
+        self.bindings
+            .iter()
+            .filter(|b| !b.by_ref && (moved_too || !b.moved))
+            .collect()
+    }
+
+    /// After `name = value;`: it holds a value again.
+    pub fn mark_live(&mut self, name: &str) {
+        if let Some(b) = self.bindings.iter_mut().find(|b| b.name == name) {
+            b.moved = false;
+        }
+    }
+
     pub fn add(&mut self, name: String, ty: Ty) {
         self.bindings.push(Binding::new(name, ty, false));
     }

@@ -3,13 +3,14 @@
 //! Each kind targets one way a coroutine layout can go wrong: values live across 0, 1 or several
 //! suspension points, borrows and raw pointers that must still see the same storage after a
 //! resume, arguments moved into a callee's future (issue 5's delegation chains), early exits
-//! (`return`, `?`, panics) that must drop exactly what is live, and futures dropped in every
-//! state (never polled, suspended, finished).
+//! (`return`, `?`, panics) that must drop exactly what is live, futures dropped in every
+//! state (never polled, suspended, finished), arguments reassigned after being moved or read, and
+//! futures moved before their first poll.
 
 use super::env::Env;
 use super::types::{self, ArgBuilder};
 use super::{Ctx, Gen};
-use crate::program::{Call, CallMode, Ret, Stmt};
+use crate::program::{Call, CallMode, Param, Relocation, Ret, Stmt, Ty};
 use std::collections::HashSet;
 
 /// Kinds, in the order of `WEIGHTS`.
@@ -31,9 +32,11 @@ enum Kind {
     DropEarly,
     Select,
     CatchPanic,
+    Reassign,
+    MovedFuture,
 }
 
-const KINDS: [(Kind, u64); 16] = [
+const KINDS: [(Kind, u64); 18] = [
     (Kind::Live, 10),
     (Kind::Borrow, 6),
     (Kind::RawLocal, 6),
@@ -50,6 +53,8 @@ const KINDS: [(Kind, u64); 16] = [
     (Kind::DropEarly, 6),
     (Kind::Select, 5),
     (Kind::CatchPanic, 4),
+    (Kind::Reassign, 5),
+    (Kind::MovedFuture, 5),
 ];
 
 const MAX_DEPTH: u8 = 2;
@@ -58,13 +63,20 @@ impl Gen {
     pub(super) fn stmt(&mut self, ctx: Ctx, env: &mut Env) -> Stmt {
         let callees = self.callees(ctx);
         let has_binding = !env.live().is_empty();
+        // A moved binding can only be assigned again in the fn's own body: inside a block or a
+        // closure it would be captured, and a capture of a moved value does not compile.
+        let assignable = env.assignable(ctx.depth == 0);
         let weights: Vec<u64> = KINDS
             .iter()
             .map(|(k, w)| {
                 let ok = match k {
                     Kind::RawBinding | Kind::Touch => has_binding,
-                    Kind::Call | Kind::DropEarly | Kind::Select | Kind::CatchPanic => !callees.is_empty(),
-                    Kind::Block | Kind::Closure | Kind::Loop => ctx.depth < MAX_DEPTH,
+                    Kind::Reassign => !assignable.is_empty(),
+                    Kind::Call | Kind::DropEarly | Kind::Select | Kind::CatchPanic | Kind::MovedFuture => {
+                        !callees.is_empty()
+                    }
+                    Kind::Closure => ctx.depth < MAX_DEPTH && self.caps.async_closures,
+                    Kind::Block | Kind::Loop => ctx.depth < MAX_DEPTH,
                     Kind::Fail => ctx.ret == Ret::Fallible,
                     _ => true,
                 };
@@ -76,6 +88,7 @@ impl Gen {
             })
             .collect();
         let kind = KINDS[self.rng.weighted(&weights)].0;
+        let assignable: Vec<(String, Ty)> = assignable.iter().map(|b| (b.name.clone(), b.ty)).collect();
         let id = self.id();
         let awaits = *self.rng.pick(&[0u8, 1, 1, 2, 3]);
         match kind {
@@ -142,6 +155,24 @@ impl Gen {
                 let call = self.call(ctx, env, &mut HashSet::new(), callee);
                 Stmt::CatchPanic { id, call }
             }
+            Kind::MovedFuture => {
+                let callee = *self.rng.pick(&callees);
+                let call = self.call(ctx, env, &mut HashSet::new(), callee);
+                let how = *self
+                    .rng
+                    .pick(&[Relocation::Local, Relocation::Boxed, Relocation::BlackBox]);
+                Stmt::MovedFuture {
+                    id,
+                    call,
+                    awaits: awaits.max(1),
+                    how,
+                }
+            }
+            Kind::Reassign => {
+                let (name, ty) = self.rng.pick(&assignable).clone();
+                env.mark_live(&name);
+                Stmt::Reassign { id, name, ty, awaits }
+            }
             Kind::Select => {
                 let mut borrowed = HashSet::new();
                 let ca = *self.rng.pick(&callees);
@@ -182,6 +213,8 @@ impl Gen {
                 let calls = self.rng.range(1, 2) as u8;
                 let n_fresh = self.rng.range(0, 2) as usize;
                 let fresh: Vec<_> = (0..n_fresh).map(|_| types::ty(&mut self.rng)).collect();
+                let n_args = self.rng.range(0, 2) as usize;
+                let args: Vec<_> = (0..n_args).map(|_| self.closure_arg_ty(ctx)).collect();
                 let base = if is_move { env.for_move_block() } else { env.clone() };
                 let mut inner = base;
                 for (i, t) in fresh.iter().enumerate() {
@@ -189,6 +222,10 @@ impl Gen {
                 }
                 // Called possibly twice: nothing may be moved out of the captures.
                 let mut inner = inner.for_loop();
+                // Its arguments are its own, fresh for every call: those may be moved.
+                for (k, t) in args.iter().enumerate() {
+                    inner.add(format!("q{id}_{k}"), *t);
+                }
                 let inner_ctx = Ctx {
                     ret: Ret::Plain,
                     depth: ctx.depth + 1,
@@ -201,6 +238,7 @@ impl Gen {
                     id,
                     is_move,
                     fresh,
+                    args,
                     calls,
                     body,
                 }
@@ -239,16 +277,36 @@ impl Gen {
         }
     }
 
+    /// The type of an async closure's argument: in a generic fn sometimes its `T`.
+    fn closure_arg_ty(&mut self, ctx: Ctx) -> Ty {
+        if ctx.generic && self.rng.chance(1, 3) {
+            Ty::Gen
+        } else {
+            types::ty(&mut self.rng)
+        }
+    }
+
     /// A call of `callee` with arguments drawn from `env`; charges its cost to the current fn.
+    /// A generic callee is instantiated with a concrete type, or with the caller's own `T`.
     fn call(&mut self, ctx: Ctx, env: &mut Env, borrowed: &mut HashSet<String>, callee: usize) -> Call {
         self.cur_cost += ctx.mult * self.costs[callee];
-        let params = self.sigs[callee].0.clone();
+        let mut params = self.sigs[callee].0.clone();
+        let mut inst = None;
+        if params.iter().any(Param::has_gen) {
+            let t = if ctx.generic && self.rng.chance(1, 3) {
+                Ty::Gen
+            } else {
+                types::ty(&mut self.rng)
+            };
+            params = params.iter().map(|p| p.subst(t)).collect();
+            inst = Some(t);
+        }
         let mut b = ArgBuilder {
             env,
             borrowed: std::mem::take(borrowed),
         };
         let args = b.args(&mut self.rng, &mut self.next_tag, &params);
         *borrowed = b.borrowed;
-        Call { callee, args }
+        Call { callee, args, inst }
     }
 }

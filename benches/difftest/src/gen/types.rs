@@ -8,21 +8,34 @@ use crate::program::{Arg, Param, Ty, SIZES};
 use crate::rng::Rng;
 use std::collections::HashSet;
 
+/// A concrete value type: mostly `D` and `C`, sometimes `u32`, the zero-sized `Z` or the
+/// 64-aligned `A` (which, as parameters, change an argument's offset and the future's alignment).
 pub fn ty(rng: &mut Rng) -> Ty {
     let size = SIZES[rng.weighted(&[3, 4, 3, 2, 1])];
-    match rng.weighted(&[5, 3, 1]) {
+    match rng.weighted(&[10, 6, 2, 2, 2]) {
         0 => Ty::Droppy(size),
         1 => Ty::Plain(size),
-        _ => Ty::U32,
+        2 => Ty::U32,
+        3 => Ty::Zst,
+        _ => Ty::Aligned(size.min(64)),
     }
 }
 
-pub fn param(rng: &mut Rng) -> Param {
+/// A parameter's type: in a generic fn half of them are `T`.
+fn param_ty(rng: &mut Rng, generic: bool) -> Ty {
+    if generic && rng.chance(1, 2) {
+        Ty::Gen
+    } else {
+        ty(rng)
+    }
+}
+
+pub fn param(rng: &mut Rng, generic: bool) -> Param {
     match rng.weighted(&[4, 3, 2, 1]) {
-        0 => Param::Value(ty(rng)),
-        1 => Param::Ref(ty(rng)),
-        2 => Param::Tuple(ty(rng), ty(rng)),
-        _ => Param::Wrap(ty(rng)),
+        0 => Param::Value(param_ty(rng, generic)),
+        1 => Param::Ref(param_ty(rng, generic)),
+        2 => Param::Tuple(param_ty(rng, generic), param_ty(rng, generic)),
+        _ => Param::Wrap(param_ty(rng, generic)),
     }
 }
 
