@@ -42,6 +42,16 @@ for tc in $toolchains; do
     done
 done
 
+# cargo-show-asm (`cargo asm`), pinned, for `scripts/codegen.sh show`; keep in step with
+# CARGO_SHOW_ASM_VERSION in codegen-tests/runner/src/show.rs. Without it `show` falls back to
+# `rustc --emit asm`, so a failed install is reported, not fatal.
+CARGO_SHOW_ASM_VERSION=0.2.64
+if [ "$(cargo-asm --version 2>/dev/null || "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-asm" --version 2>/dev/null || true)" != "Version: $CARGO_SHOW_ASM_VERSION" ]; then
+    echo "setup: cargo install cargo-show-asm --version $CARGO_SHOW_ASM_VERSION --locked" >&2
+    nice -n 19 cargo +stable install cargo-show-asm --version "$CARGO_SHOW_ASM_VERSION" --locked --quiet >/dev/null 2>&1 ||
+        echo "setup: cannot install cargo-show-asm; codegen.sh show will use rustc --emit asm" >&2
+fi
+
 # Optional extras: the current stable release and an upstream nightly that has -Zasync-panic, which
 # the fork is compared with. rustup serves no thumbv7em rust-std for them here, only rust-src (for
 # -Zbuild-std). Installed once; a machine that cannot get them skips the comparisons that need them.

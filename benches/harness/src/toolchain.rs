@@ -378,6 +378,17 @@ impl ToolchainInfo {
         self.name == spec.to_string()
     }
 
+    /// The cargo that drives this toolchain: the one beside its rustc (rustup toolchains have
+    /// one), else stable's (the fork's stage1 sysroot has no cargo; a recent cargo drives any
+    /// recent rustc), else whatever `cargo` is on PATH.
+    pub fn cargo(&self) -> PathBuf {
+        let beside = self.rustc.with_file_name("cargo");
+        if beside.is_file() {
+            return beside;
+        }
+        rustup_which("stable", "cargo").unwrap_or_else(|_| PathBuf::from("cargo"))
+    }
+
     /// How `target`'s `core` is provided, or `None` when code for it cannot be built.
     pub fn core_for(&self, target: &Target) -> Option<CoreProvision> {
         if self.has_core_for(target) {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Per-compilation time limit: the tests are tiny, so anything this slow is a hang.
-const COMPILE_TIMEOUT: Duration = Duration::from_secs(120);
+pub const COMPILE_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +99,22 @@ fn skip_reason(rev: &Revision, target: &Target, tc: &ToolchainInfo, known_target
     tc.target_unavailable(target)
 }
 
+/// The rustc command that writes `asm` for one revision: the file, `--emit asm -o`, `--edition`,
+/// the revision's `compile-flags`, then the toolchain's own flags (`-t 'async-fork -Zswitch=no'`,
+/// last so they win). Nothing else: a file that wants Intel syntax says
+/// `-Cllvm-args=-x86-asm-syntax=intel`, so compiletest compiles it the same way.
+pub fn emit_asm(test: &TestFile, rev: &Revision, tc: &ToolchainInfo, asm: &Path) -> Invocation {
+    let mut inv = Invocation::new(&tc.rustc)
+        .arg(&test.path)
+        .args(["--emit", "asm", "-o"])
+        .arg(asm)
+        .timeout(COMPILE_TIMEOUT);
+    if let Some(ed) = &rev.settings.edition {
+        inv = inv.arg(format!("--edition={ed}"));
+    }
+    inv.args(rev.settings.compile_flags.iter()).args(&tc.flags)
+}
+
 pub struct CaseRunner<'a> {
     pub filecheck: &'a FileCheck,
     pub out_dir: &'a Path,
@@ -132,19 +148,7 @@ impl CaseRunner<'_> {
             rev.name.as_deref().unwrap_or("base"),
             tc.dir_name()
         ));
-        let mut inv = Invocation::new(&tc.rustc)
-            .arg(&test.path)
-            .args(["--emit", "asm", "-o"])
-            .arg(&asm)
-            .timeout(COMPILE_TIMEOUT);
-        if let Some(ed) = &rev.settings.edition {
-            inv = inv.arg(format!("--edition={ed}"));
-        }
-        // Nothing else: the file's directives are the whole command line (a file that wants Intel
-        // syntax says `-Cllvm-args=-x86-asm-syntax=intel`), so compiletest compiles it the same way.
-        inv = inv.args(rev.settings.compile_flags.iter());
-        // The toolchain's own flags (`-t 'async-fork -Zswitch=no'`) come last, so they win.
-        inv = inv.args(&tc.flags);
+        let inv = emit_asm(test, rev, tc, &asm);
         result.command = inv.display();
 
         let (passed, detail) = match inv.run() {
@@ -167,7 +171,10 @@ impl CaseRunner<'_> {
                     .check(&test.path, &asm, &rev.check_prefixes(), &rev.settings.filecheck_flags)
                 {
                     Ok(Verdict::Pass) => (true, String::new()),
-                    Ok(Verdict::Fail(diag)) => (false, diag),
+                    Ok(Verdict::Fail(diag)) => {
+                        let hint = crate::show::suggestion(test, rev, &diag, &tc.name);
+                        (false, format!("{diag}\n{hint}"))
+                    }
                     Err(e) => (false, e.to_string()),
                 }
             }

@@ -5,7 +5,8 @@
 //! - [`filecheck`]: calling LLVM's FileCheck;
 //! - [`case`]: one test revision on one toolchain, and its verdict against the test's expectation;
 //! - [`matrix`]: all cases; [`report`]: tables and JSON;
-//! - [`seed`]: the seed's claims (no_std async, `xx`'s instruction count, the future's size).
+//! - [`seed`]: the seed's claims (no_std async, `xx`'s instruction count, the future's size);
+//! - [`show`]: one function's assembly across toolchains (cargo-show-asm, `--emit asm` fallback).
 
 pub mod case;
 pub mod directives;
@@ -13,3 +14,4 @@ pub mod filecheck;
 pub mod matrix;
 pub mod report;
 pub mod seed;
+pub mod show;

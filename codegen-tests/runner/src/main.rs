@@ -42,6 +42,32 @@ enum Cmd {
         #[arg(long, default_value = "codegen-tests/out")]
         out_dir: PathBuf,
     },
+    /// One function's assembly on each toolchain, side by side (or as a diff): through
+    /// cargo-show-asm where it can build, else the runner's own `rustc --emit asm`, compiled as the
+    /// test file's revision for the target says.
+    Show {
+        /// The function (a `#[no_mangle]` symbol, or a name the mangled symbol contains).
+        function: String,
+        #[command(flatten)]
+        toolchains: ToolchainArgs,
+        /// Target triple: picks the file's revision for it. Default: the host.
+        #[arg(long)]
+        target: Option<String>,
+        /// The revision to compile (when several share a target, e.g. x86_64 and x86_64_unwind).
+        #[arg(long)]
+        revision: Option<String>,
+        /// The test file; default: the one file in --suite that defines `fn FUNCTION`.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long, default_value = "codegen-tests/assembly")]
+        suite: PathBuf,
+        /// A unified diff of each toolchain against the first instead of columns.
+        #[arg(long)]
+        diff: bool,
+        /// Scratch directory (the one-file cargo project, target directories, emitted assembly).
+        #[arg(long, default_value = "codegen-tests/out/show")]
+        work_dir: PathBuf,
+    },
     /// Reproduce the seed's claims (no_std async, `xx` instruction count, future size) per toolchain.
     SeedClaims {
         #[command(flatten)]
@@ -142,6 +168,16 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Cmd::Show {
+            function,
+            toolchains,
+            target,
+            revision,
+            file,
+            suite,
+            diff,
+            work_dir,
+        } => show(&function, &toolchains, target, revision, file, &suite, diff, &work_dir),
         Cmd::SeedClaims {
             check: Some(recorded),
             seed_dir,
@@ -154,4 +190,100 @@ fn main() -> anyhow::Result<()> {
             check: None,
         } => seed::run(&toolchains, &out, &seed_dir),
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn show(
+    function: &str,
+    toolchains: &ToolchainArgs,
+    target: Option<String>,
+    revision: Option<String>,
+    file: Option<PathBuf>,
+    suite: &std::path::Path,
+    diff: bool,
+    work_dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    use codegen_runner::show;
+    let path = show::locate(function, file.as_deref(), suite)?;
+    let test = TestFile::load(&path)?;
+    let wanted = target.map(Target::new).unwrap_or_else(Target::host);
+    let rev = show::pick_revision(&test, &wanted, revision.as_deref())?;
+    let req = show::Request {
+        function,
+        test: &test,
+        revision: rev,
+        work_dir,
+    };
+    if req.target() != wanted && revision.is_some() {
+        eprintln!(
+            "codegen show: revision `{}` compiles for {}, not {wanted}",
+            revision.as_deref().unwrap_or_default(),
+            req.target()
+        );
+    }
+    std::fs::create_dir_all(work_dir).with_context(|| format!("creating {}", work_dir.display()))?;
+    // A named rustup toolchain without the target's `core` gets it from rustup (as the firmware
+    // tool does), so that an old release says what its compiler thinks of the code, not only that
+    // a library was missing.
+    let specs = toolchains.specs_or(harness::toolchain::default_specs);
+    let mut resolved = toolchains.resolve_specs("codegen show", specs.clone());
+    let target = req.target();
+    let mut added = false;
+    let mut rustup_refused = std::collections::HashMap::new();
+    for tc in &resolved.usable {
+        let base = tc.name.split_whitespace().next().unwrap_or(&tc.name);
+        let rustup = specs
+            .iter()
+            .any(|s| matches!(&s.toolchain, harness::Toolchain::Rustup(n) if n == base));
+        if rustup && !tc.has_core_for(&target) {
+            for (t, why) in harness::toolchain::add_rustup_targets(base, &[target.triple()]) {
+                eprintln!("codegen show: no {t} for {base}: {why}");
+                rustup_refused.insert(tc.name.clone(), why);
+            }
+            added = true;
+        }
+    }
+    if added {
+        resolved = toolchains.resolve_specs("codegen show", specs);
+    }
+    anyhow::ensure!(
+        !resolved.usable.is_empty(),
+        "none of the requested toolchains is usable"
+    );
+    let flags = rev.settings.compile_flags.join(" ");
+    println!(
+        "`{function}` from {}{} for {}: {flags}\n",
+        path.display(),
+        rev.name.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default(),
+        req.target()
+    );
+    let mut sides = Vec::new();
+    for (i, tc) in resolved.usable.iter().enumerate() {
+        eprintln!("[{}/{}] {}", i + 1, resolved.usable.len(), tc.name);
+        let mut side = req.side(tc);
+        if let (Err(why), Some(rustup)) = (&mut side.body, rustup_refused.get(&tc.name)) {
+            why.push_str(&format!("; rustup: {rustup}"));
+        }
+        sides.push(side);
+    }
+    for e in &resolved.unavailable {
+        println!("- not shown: {e}");
+    }
+    println!(
+        "{}",
+        if diff {
+            show::diff(&sides)
+        } else {
+            show::side_by_side(&sides)
+        }
+    );
+    let notes = show::notes(&sides);
+    if !notes.is_empty() {
+        println!("{notes}");
+    }
+    anyhow::ensure!(
+        sides.iter().any(|s| s.body.is_ok()),
+        "no toolchain could show `{function}`"
+    );
+    Ok(())
 }
