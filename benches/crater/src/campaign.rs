@@ -3,10 +3,11 @@
 //!
 //! Around each step:
 //! - the toolchain must be usable: `rustc -vV` runs and the host std is in its sysroot. The fork
-//!   is rebuilt on this machine from time to time, during which it is neither; the run then
-//!   waits (checking every two minutes, up to `--wait-minutes`) rather than record a broken
-//!   toolchain's failures as the crate's. A toolchain still unusable after that is skipped for
-//!   the step, with the reason.
+//!   is rebuilt on this machine from time to time, during which it is neither; its steps are
+//!   then put off while other toolchains' steps run, and when only such steps are left the run
+//!   waits (checking every two minutes, up to `--wait-minutes` in all) rather than record a
+//!   broken toolchain's failures as the crate's. Steps still waiting after that are skipped,
+//!   with the reason.
 //! - the toolchain's files must be the same after the step as before (`difftest`'s fingerprint:
 //!   rustc, its driver library, the host std). If they changed, the toolchain was rebuilt under
 //!   the step: the step is discarded and run again.
@@ -22,9 +23,9 @@ use crate::manifest::{self, CrateSpec};
 use crate::report::{self, CrateEntry, Results, Skipped, State};
 use crate::run::{self, Profile, Step, StepConfig, StepStatus, INTERRUPTED};
 use crate::source;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use harness::process::{self, Cmd};
-use harness::toolchain::{ToolchainError, ToolchainSpec};
+use harness::toolchain::ToolchainSpec;
 use harness::ToolchainInfo;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -67,28 +68,6 @@ fn usable(spec: &ToolchainSpec) -> Result<ToolchainInfo, String> {
         return Err(format!("`{}` has no std for {host} (being rebuilt?)", info.name));
     }
     Ok(info)
-}
-
-/// [`usable`], retried every two minutes until `wait` has passed.
-fn wait_usable(spec: &ToolchainSpec, wait: Duration) -> Result<ToolchainInfo, String> {
-    let start = Instant::now();
-    loop {
-        match usable(spec) {
-            Ok(i) => return Ok(i),
-            Err(e) if start.elapsed() >= wait || INTERRUPTED.load(Ordering::SeqCst) => return Err(e),
-            Err(e) => {
-                eprintln!(
-                    "  waiting for `{spec}`: {e} (retry in 120 s; waited {:.0} of {:.0} min)",
-                    start.elapsed().as_secs_f64() / 60.0,
-                    wait.as_secs_f64() / 60.0
-                );
-                let until = Instant::now() + Duration::from_secs(120);
-                while Instant::now() < until && !INTERRUPTED.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_secs(1));
-                }
-            }
-        }
-    }
 }
 
 fn fingerprint(info: &ToolchainInfo) -> String {
@@ -145,32 +124,108 @@ fn recheck(cfg: &StepConfig, baseline: &Step, step: &Step) -> Vec<Recheck> {
     out
 }
 
+/// The work folder is one run's: a second run would replace the sources under the first one's
+/// tests. `<work>/run.pid` names the run that has it; a stale file (its process gone) is taken over.
+struct WorkLock(PathBuf);
+
+impl WorkLock {
+    fn take(work: &std::path::Path) -> Result<WorkLock> {
+        std::fs::create_dir_all(work)?;
+        let path = work.join("run.pid");
+        if let Ok(pid) = std::fs::read_to_string(&path) {
+            let pid = pid.trim();
+            if !pid.is_empty()
+                && std::path::Path::new("/proc").join(pid).exists()
+                && pid != std::process::id().to_string()
+            {
+                anyhow::bail!(
+                    "another crater run (process {pid}) uses {}; wait for it or give this one --work-dir",
+                    work.display()
+                );
+            }
+        }
+        std::fs::write(&path, std::process::id().to_string())?;
+        Ok(WorkLock(path))
+    }
+}
+
+impl Drop for WorkLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Does the toolchain named by `spec` have a rustdoc? Asked of rustup for a rustup toolchain, so
+/// the answer does not depend on whether the toolchain is usable right now.
+fn has_rustdoc(spec: &ToolchainSpec, info: Option<&ToolchainInfo>) -> bool {
+    if let Some(i) = info {
+        return run::rustdoc(i).is_some();
+    }
+    match &spec.toolchain {
+        harness::Toolchain::Rustup(name) => std::process::Command::new("rustup")
+            .args(["which", "--toolchain", name, "rustdoc"])
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        harness::Toolchain::Path(p) => p.with_file_name("rustdoc").is_file(),
+    }
+}
+
+/// One step still to run.
+struct Pending<'a> {
+    spec: &'a CrateSpec,
+    profile: Profile,
+    /// Index into the run's toolchains.
+    tc: usize,
+    attempts: u32,
+}
+
 /// Run everything; returns the results (also written to `<out>/<name>.{json,md}`).
+///
+/// Steps run in order (crate, profile, toolchain with the baseline first), except that a step
+/// whose toolchain is not usable right now (the fork being rebuilt) is put off and the next
+/// usable step runs instead; when only such steps are left, the run waits for them (up to
+/// `--wait-minutes` of waiting in total).
 pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
+    let _lock = WorkLock::take(&cfg.work)?;
     let started = Instant::now();
-    // Toolchains: each must be usable once (waiting for a rebuild) to be part of the run.
-    let mut toolchains: Vec<(ToolchainSpec, ToolchainInfo)> = Vec::new();
-    let mut unavailable = Vec::new();
+    // Toolchains: the info of those usable now; the others are looked at again at their steps.
+    let mut infos: Vec<Option<ToolchainInfo>> = Vec::new();
+    let mut first_seen: Vec<Option<String>> = Vec::new();
     for spec in &cfg.specs {
-        match wait_usable(spec, cfg.wait) {
-            Ok(info) => toolchains.push((spec.clone(), info)),
+        match usable(spec) {
+            Ok(info) => {
+                first_seen.push(Some(info.describe()));
+                infos.push(Some(info));
+            }
             Err(e) => {
-                eprintln!("crater: skipping `{spec}`: {e}");
-                unavailable.push(ToolchainError::NotRunnable {
-                    toolchain: spec.to_string(),
-                    detail: e,
-                });
+                eprintln!("crater: `{spec}` is not usable now ({e}); its steps wait for it");
+                first_seen.push(None);
+                infos.push(None);
             }
         }
     }
-    anyhow::ensure!(!toolchains.is_empty(), "no usable toolchain");
-    let baseline = toolchains[0].1.name.clone();
+    let baseline = cfg.specs.first().context("no toolchain")?.to_string();
+    let no_rustdoc: Vec<String> = cfg
+        .specs
+        .iter()
+        .zip(&infos)
+        .filter(|(s, i)| !has_rustdoc(s, i.as_ref()))
+        .map(|(s, _)| format!("`{s}`"))
+        .collect();
+    let doc_tests_skipped = (!no_rustdoc.is_empty()).then(|| {
+        let why = format!(
+            "{} has no rustdoc, so no toolchain runs doc tests (they would be missing on one side of every comparison)",
+            no_rustdoc.join(", ")
+        );
+        eprintln!("crater: {why}");
+        why
+    });
     let mut results = Results {
         envelope: harness::envelope::Envelope::new(
             report::SCHEMA,
             cfg.command.clone(),
-            toolchains.iter().map(|(_, i)| i.clone()).collect(),
-            unavailable,
+            infos.iter().flatten().cloned().collect(),
+            Vec::new(),
         ),
         cargo: command_output(&run::cargo_program().display().to_string(), &["-V"]).unwrap_or_else(|| "?".into()),
         repo_commit: command_output("git", &["describe", "--always", "--dirty", "--exclude", "*"]),
@@ -184,6 +239,7 @@ pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
         comparisons: Vec::new(),
         state: State::Running,
         elapsed_secs: 0.0,
+        doc_tests_skipped: doc_tests_skipped.clone(),
     };
     let mut rechecks: Vec<Recheck> = Vec::new();
     let write = |results: &mut Results, rechecks: &[Recheck]| -> Result<()> {
@@ -199,11 +255,11 @@ pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
         harness::report::write_pair(&cfg.out, &cfg.name, &File { results, rechecks }, &md)?;
         Ok(())
     };
-    let total = cfg.crates.len() * cfg.profiles.len() * toolchains.len();
-    let mut n = 0;
-    'crates: for spec in &cfg.crates {
-        let package = match source::fetch(spec, &cfg.work) {
-            Ok(p) => p,
+    // Sources first: a crate that cannot be fetched is skipped on every toolchain.
+    let mut packages: Vec<Option<PathBuf>> = Vec::new();
+    for spec in &cfg.crates {
+        match source::fetch(spec, &cfg.work) {
+            Ok(p) => packages.push(Some(p)),
             Err(e) => {
                 eprintln!("crater: {}: cannot fetch: {e:#}", spec.id());
                 results.skipped.push(Skipped {
@@ -212,117 +268,182 @@ pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
                     profile: None,
                     reason: format!("source not fetched: {e:#}"),
                 });
-                n += cfg.profiles.len() * toolchains.len();
+                packages.push(None);
+            }
+        }
+    }
+    let mut queue: Vec<Pending> = Vec::new();
+    for (spec, package) in cfg.crates.iter().zip(&packages) {
+        if package.is_none() {
+            continue;
+        }
+        for &profile in &cfg.profiles {
+            for tc in 0..cfg.specs.len() {
+                queue.push(Pending {
+                    spec,
+                    profile,
+                    tc,
+                    attempts: 0,
+                });
+            }
+        }
+    }
+    let total = queue.len();
+    let mut done = 0;
+    let mut waited = Duration::ZERO;
+    write(&mut results, &rechecks)?;
+    while !queue.is_empty() && !INTERRUPTED.load(Ordering::SeqCst) {
+        // The first step whose toolchain is usable now.
+        let mut now: Vec<Option<Result<ToolchainInfo, String>>> = vec![None; cfg.specs.len()];
+        let pick = queue
+            .iter()
+            .position(|p| now[p.tc].get_or_insert_with(|| usable(&cfg.specs[p.tc])).is_ok());
+        let Some(i) = pick else {
+            if waited >= cfg.wait {
+                for p in queue.drain(..) {
+                    let reason = match &now[p.tc] {
+                        Some(Err(e)) => format!(
+                            "not usable after {:.0} min of waiting: {e}",
+                            waited.as_secs_f64() / 60.0
+                        ),
+                        _ => "not usable".to_string(),
+                    };
+                    results.skipped.push(Skipped {
+                        krate: p.spec.name.clone(),
+                        toolchain: cfg.specs[p.tc].to_string(),
+                        profile: Some(p.profile),
+                        reason,
+                    });
+                }
+                break;
+            }
+            let why: Vec<String> = now.iter().flatten().filter_map(|r| r.as_ref().err().cloned()).collect();
+            eprintln!(
+                "  waiting: {} steps left, none usable now ({}); retry in 120 s (waited {:.0} of {:.0} min)",
+                queue.len(),
+                why.join("; "),
+                waited.as_secs_f64() / 60.0,
+                cfg.wait.as_secs_f64() / 60.0
+            );
+            let until = Instant::now() + Duration::from_secs(120);
+            while Instant::now() < until && !INTERRUPTED.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            waited += Duration::from_secs(120);
+            continue;
+        };
+        let mut p = queue.remove(i);
+        let info = now[p.tc].take().and_then(Result::ok).expect("picked as usable");
+        let tspec = &cfg.specs[p.tc];
+        if infos[p.tc].is_none() {
+            results.envelope.toolchains.push(info.clone());
+            infos[p.tc] = Some(info.clone());
+        }
+        match &first_seen[p.tc] {
+            None => first_seen[p.tc] = Some(info.describe()),
+            Some(first) if *first != info.describe() => {
+                eprintln!(
+                    "  note: `{tspec}` is now {} (was {first} at its first step)",
+                    info.describe()
+                )
+            }
+            Some(_) => {}
+        }
+        let spec = p.spec;
+        let package = packages[cfg.crates.iter().position(|c| c.name == spec.name).expect("listed")]
+            .clone()
+            .expect("fetched");
+        let dir = match source::prepare(
+            spec,
+            &package,
+            &cfg.work,
+            Some(&manifest::lock_path(&cfg.list_dir, spec)),
+        ) {
+            Ok(d) => d,
+            Err(e) => {
+                results.skipped.push(Skipped {
+                    krate: spec.name.clone(),
+                    toolchain: tspec.to_string(),
+                    profile: Some(p.profile),
+                    reason: format!("{e:#}"),
+                });
+                done += 1;
                 write(&mut results, &rechecks)?;
                 continue;
             }
         };
-        let lock = manifest::lock_path(&cfg.list_dir, spec);
-        let timeout_minutes = spec.timeout_minutes.unwrap_or(cfg.timeout_minutes);
-        for &profile in &cfg.profiles {
-            for (tspec, first_info) in &toolchains {
-                n += 1;
-                let mut attempt = 0;
-                let step = loop {
-                    attempt += 1;
-                    let info = match wait_usable(tspec, cfg.wait) {
-                        Ok(i) => i,
-                        Err(e) => break Err(e),
-                    };
-                    if info.describe() != first_info.describe() {
-                        eprintln!(
-                            "  note: `{}` is now {} (was {} at the start)",
-                            info.name,
-                            info.describe(),
-                            first_info.describe()
-                        );
-                    }
-                    let dir = match source::prepare(spec, &package, &cfg.work, Some(&lock)) {
-                        Ok(d) => d,
-                        Err(e) => break Err(format!("{e:#}")),
-                    };
-                    eprintln!(
-                        "[{n}/{total}] {} {profile} with `{}` (elapsed {:.1} min)",
-                        spec.id(),
-                        info.name,
-                        started.elapsed().as_secs_f64() / 60.0
-                    );
-                    let before = fingerprint(&info);
-                    let sc = StepConfig {
-                        spec,
-                        dir: &dir,
-                        toolchain: &info,
-                        profile,
-                        target_dir: cfg.work.join("target").join(info.dir_name()).join(spec.id()),
-                        jobs: cfg.jobs,
-                        timeout: Duration::from_secs_f64(timeout_minutes * 60.0),
-                    };
-                    let step = run::run_step(&sc);
-                    if step.status == StepStatus::Interrupted {
-                        break Ok((step, Vec::new()));
-                    }
-                    if fingerprint(&info) != before || usable(tspec).is_err() {
-                        eprintln!(
-                            "  `{}` changed on disk during the step (rebuilt?): step discarded",
-                            info.name
-                        );
-                        if attempt < 3 {
-                            continue;
-                        }
-                        break Err(format!("`{}` changed during each of 3 attempts", info.name));
-                    }
-                    let extra = match results
-                        .steps
-                        .iter()
-                        .find(|b| b.toolchain == baseline && b.krate == step.krate && b.profile == profile)
-                    {
-                        Some(b) if step.toolchain != baseline => recheck(&sc, b, &step),
-                        _ => Vec::new(),
-                    };
-                    break Ok((step, extra));
-                };
-                match step {
-                    Ok((step, extra)) => {
-                        let interrupted = step.status == StepStatus::Interrupted;
-                        eprintln!(
-                            "  {} {profile} `{}`: {} passed, {} failed, {} ignored, {:.0}s",
-                            spec.id(),
-                            step.toolchain,
-                            step.counts.passed,
-                            step.counts.failed,
-                            step.counts.ignored,
-                            step.secs
-                        );
-                        results.steps.push(step);
-                        rechecks.extend(extra);
-                        if interrupted {
-                            results.state = State::Interrupted;
-                            write(&mut results, &rechecks)?;
-                            break 'crates;
-                        }
-                    }
-                    Err(reason) => {
-                        eprintln!("  skipped {} {profile} with `{tspec}`: {reason}", spec.id());
-                        results.skipped.push(Skipped {
-                            krate: spec.name.clone(),
-                            toolchain: tspec.to_string(),
-                            profile: Some(profile),
-                            reason,
-                        });
-                    }
-                }
-                write(&mut results, &rechecks)?;
-                if INTERRUPTED.load(Ordering::SeqCst) {
-                    results.state = State::Interrupted;
-                    write(&mut results, &rechecks)?;
-                    break 'crates;
-                }
+        eprintln!(
+            "[{}/{total}] {} {} with `{}` (elapsed {:.1} min)",
+            done + 1,
+            spec.id(),
+            p.profile,
+            info.name,
+            started.elapsed().as_secs_f64() / 60.0
+        );
+        let before = fingerprint(&info);
+        let sc = StepConfig {
+            spec,
+            dir: &dir,
+            toolchain: &info,
+            profile: p.profile,
+            target_dir: cfg.work.join("target").join(info.dir_name()).join(spec.id()),
+            jobs: cfg.jobs,
+            timeout: Duration::from_secs_f64(spec.timeout_minutes.unwrap_or(cfg.timeout_minutes) * 60.0),
+            doc_tests: doc_tests_skipped.is_none(),
+        };
+        let step = run::run_step(&sc);
+        let interrupted = step.status == StepStatus::Interrupted;
+        if !interrupted && (fingerprint(&info) != before || usable(tspec).is_err()) {
+            p.attempts += 1;
+            eprintln!(
+                "  `{}` changed on disk during the step (rebuilt?): step discarded",
+                info.name
+            );
+            if p.attempts < 3 {
+                queue.insert(0, p);
+            } else {
+                results.skipped.push(Skipped {
+                    krate: spec.name.clone(),
+                    toolchain: tspec.to_string(),
+                    profile: Some(p.profile),
+                    reason: format!("`{}` changed during each of 3 attempts", info.name),
+                });
+                done += 1;
+            }
+            write(&mut results, &rechecks)?;
+            continue;
+        }
+        done += 1;
+        eprintln!(
+            "  {} {} `{}`: {} passed, {} failed, {} ignored, {:.0}s",
+            spec.id(),
+            p.profile,
+            step.toolchain,
+            step.counts.passed,
+            step.counts.failed,
+            step.counts.ignored,
+            step.secs
+        );
+        if !interrupted && step.toolchain != baseline {
+            if let Some(b) = results
+                .steps
+                .iter()
+                .find(|b| b.toolchain == baseline && b.krate == step.krate && b.profile == step.profile)
+            {
+                rechecks.extend(recheck(&sc, b, &step));
             }
         }
+        results.steps.push(step);
+        if interrupted {
+            break;
+        }
+        write(&mut results, &rechecks)?;
     }
-    if results.state == State::Running {
-        results.state = State::Complete;
-    }
+    results.state = if INTERRUPTED.load(Ordering::SeqCst) {
+        State::Interrupted
+    } else {
+        State::Complete
+    };
     write(&mut results, &rechecks)?;
     Ok((results, rechecks))
 }

@@ -8,6 +8,7 @@
 //! cargo_args = ["--features", "std"]   # added to `cargo test` (targets, features); optional
 //! test_args = ["--skip", "net::"]      # added to every test binary's command line; optional
 //! doc = true                           # also run the doc tests (default true)
+//! patch_self = false                   # dev-dependencies that depend on this crate get this copy
 //! timeout_minutes = 30                 # per toolchain and profile (default: --timeout-minutes)
 //! ```
 //!
@@ -32,6 +33,11 @@ pub struct CrateSpec {
     #[serde(default = "yes")]
     pub doc: bool,
     pub timeout_minutes: Option<f64>,
+    /// Add `[patch.crates-io] <name> = { path = "." }`: a dev-dependency that itself depends on
+    /// the crate (tokio-test on tokio) then uses the copy under test, as in the project's own
+    /// workspace, instead of a second copy of the crate whose traits would not match.
+    #[serde(default)]
+    pub patch_self: bool,
 }
 
 fn yes() -> bool {

@@ -30,6 +30,8 @@ pub struct CrateEntry {
     pub cargo_args: Vec<String>,
     pub test_args: Vec<String>,
     pub doc: bool,
+    #[serde(default)]
+    pub patch_self: bool,
 }
 
 impl From<&CrateSpec> for CrateEntry {
@@ -41,6 +43,7 @@ impl From<&CrateSpec> for CrateEntry {
             cargo_args: c.cargo_args.clone(),
             test_args: c.test_args.clone(),
             doc: c.doc,
+            patch_self: c.patch_self,
         }
     }
 }
@@ -74,6 +77,9 @@ pub struct Results {
     pub comparisons: Vec<Comparison>,
     pub state: State,
     pub elapsed_secs: f64,
+    /// Why doc tests were not run, when they were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_tests_skipped: Option<String>,
 }
 
 impl Results {
@@ -133,6 +139,9 @@ pub fn markdown(r: &Results) -> String {
     )
     .unwrap();
     writeln!(m, "- cargo: {}", r.cargo).unwrap();
+    if let Some(why) = &r.doc_tests_skipped {
+        writeln!(m, "- doc tests not run: {why}").unwrap();
+    }
     for tc in &r.envelope.toolchains {
         writeln!(m, "- toolchain `{}`: {}", tc.name, tc.describe()).unwrap();
     }

@@ -9,7 +9,9 @@
 //!    (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`), each bounded in time, and read its output
 //!    ([`crate::libtest`]). A binary that crashes or times out keeps the results it printed and
 //!    adds a failure of its own (`<binary> [crashed: ...]`), so a crash is never a silent pass.
-//! 3. With `doc = true`, `cargo test --doc` (its feature arguments only) for the doc tests.
+//! 3. With `doc = true`, `cargo test --doc` (its feature arguments only) for the doc tests, when
+//!    every toolchain of the run has a rustdoc (the fork's stage1 build has none: then no
+//!    toolchain runs them, and the results say so).
 //!
 //! The whole step shares one deadline (`timeout_minutes`); what is left when it passes is
 //! reported as not run. A step reports per binary and in total the passed / failed / ignored
@@ -123,6 +125,9 @@ pub struct StepConfig<'a> {
     pub target_dir: PathBuf,
     pub jobs: usize,
     pub timeout: Duration,
+    /// Run the doc tests (when the crate asks for them): only when every toolchain of the run
+    /// has a rustdoc, else they would be missing on one side of every comparison.
+    pub doc_tests: bool,
 }
 
 fn inherited_env() -> Vec<(String, String)> {
@@ -427,7 +432,7 @@ pub fn run_step(c: &StepConfig) -> Step {
         }
     }
     // 3. Doc tests.
-    if go_on && c.spec.doc {
+    if go_on && c.spec.doc && c.doc_tests {
         if rustdoc(c.toolchain).is_none() {
             eprintln!("    doc: not run, {} has no rustdoc", c.toolchain.name);
         } else {

@@ -6,9 +6,10 @@
 //! run. Two changes make the copy a project of its own: an empty `[workspace]` table (so cargo
 //! does not take a surrounding folder's workspace for its own) and the committed lockfile
 //! `locks/<name>-<version>.lock` as its `Cargo.lock` (so `--locked` builds the same dependency
-//! graph everywhere). A package that left its tests out of the upload has nothing to run; the
-//! list only holds crates whose packages carry them (the run reports per crate how many tests
-//! it found, and a crate with none fails the run).
+//! graph everywhere). With `patch_self`, a third: the crate patched to its own copy, as its
+//! project's workspace does, for dev-dependencies that depend on it. A package that left its
+//! tests out of the upload has nothing to run; the list only holds crates whose packages carry
+//! them, and the report gives every crate's counts.
 
 use crate::manifest::CrateSpec;
 use anyhow::{bail, Context, Result};
@@ -57,8 +58,11 @@ pub fn prepare(c: &CrateSpec, package: &Path, work: &Path, lock: Option<&Path>) 
     let mut text = std::fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
     if !text.lines().any(|l| l.trim() == "[workspace]") {
         text.push_str("\n[workspace]\n");
-        std::fs::write(&manifest, text)?;
     }
+    if c.patch_self {
+        text.push_str(&format!("\n[patch.crates-io]\n{} = {{ path = \".\" }}\n", c.name));
+    }
+    std::fs::write(&manifest, text)?;
     let _ = std::fs::remove_file(dest.join("Cargo.lock"));
     if let Some(lock) = lock {
         if !lock.is_file() {
@@ -135,12 +139,16 @@ mod tests {
             test_args: vec![],
             doc: true,
             timeout_minutes: None,
+            patch_self: true,
         };
         let work = tmp.path().join("work");
         let dest = prepare(&c, &pkg, &work, Some(&lock)).unwrap();
         assert_eq!(dest, work.join("src/x-1.0.0"));
         let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
-        assert!(manifest.ends_with("\n[workspace]\n"), "{manifest}");
+        assert!(
+            manifest.ends_with("\n[workspace]\n\n[patch.crates-io]\nx = { path = \".\" }\n"),
+            "{manifest}"
+        );
         assert_eq!(
             std::fs::read_to_string(dest.join("Cargo.lock")).unwrap(),
             "# the committed lock"

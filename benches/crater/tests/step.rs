@@ -59,6 +59,7 @@ fn a_step_reads_every_binary_and_a_regression_is_found() {
         test_args: vec![],
         doc: true,
         timeout_minutes: None,
+        patch_self: false,
     };
     let mut steps = Vec::new();
     for (i, lib_fails) in [false, true].into_iter().enumerate() {
@@ -72,6 +73,7 @@ fn a_step_reads_every_binary_and_a_regression_is_found() {
             target_dir: tmp.path().join(format!("target{i}")),
             jobs: 2,
             timeout: Duration::from_secs(600),
+            doc_tests: true,
         };
         let step = run_step(&cfg);
         assert_eq!(step.status, StepStatus::Complete, "{step:#?}");
