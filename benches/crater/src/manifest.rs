@@ -9,6 +9,7 @@
 //! test_args = ["--skip", "net::"]      # added to every test binary's command line; optional
 //! doc = true                           # also run the doc tests (default true)
 //! patch_self = false                   # dev-dependencies that depend on this crate get this copy
+//! dev_dependencies = { futures-test = "=0.3.34" }   # what the published package lost
 //! timeout_minutes = 30                 # per toolchain and profile (default: --timeout-minutes)
 //! ```
 //!
@@ -38,6 +39,11 @@ pub struct CrateSpec {
     /// workspace, instead of a second copy of the crate whose traits would not match.
     #[serde(default)]
     pub patch_self: bool,
+    /// Dev-dependencies (name -> exact version requirement) the tests use and the published
+    /// package no longer declares: a project's own helper crates are path dependencies of its
+    /// workspace, which publishing drops (futures' tests use futures-test).
+    #[serde(default)]
+    pub dev_dependencies: std::collections::BTreeMap<String, String>,
 }
 
 fn yes() -> bool {
@@ -84,6 +90,12 @@ pub fn parse(text: &str) -> Result<Vec<CrateSpec>> {
         if !seen.insert(c.name.clone()) {
             bail!("crate {} is listed twice", c.name);
         }
+        if let Some((d, v)) = c.dev_dependencies.iter().find(|(_, v)| !v.starts_with('=')) {
+            bail!(
+                "crate {}: dev-dependency {d} = \"{v}\" is not pinned (write \"=x.y.z\")",
+                c.name
+            );
+        }
         if c.timeout_minutes.is_some_and(|t| t <= 0.0) {
             bail!("crate {}: timeout_minutes must be positive", c.name);
         }
@@ -127,6 +139,10 @@ mod tests {
                 "twice",
             ),
             ("[[crate]]\nname = \"a\"\nversion = \"1.0.0\"\nwhy = \"\"\ntypo = 1\n", "unknown field"),
+            (
+                "[[crate]]\nname = \"a\"\nversion = \"1.0.0\"\nwhy = \"\"\ndev_dependencies = { t = \"0.3\" }\n",
+                "not pinned",
+            ),
         ] {
             let e = format!("{:#}", parse(text).unwrap_err());
             assert!(e.contains(want), "{text}: {e}");

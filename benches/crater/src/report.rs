@@ -32,6 +32,8 @@ pub struct CrateEntry {
     pub doc: bool,
     #[serde(default)]
     pub patch_self: bool,
+    #[serde(default)]
+    pub dev_dependencies: std::collections::BTreeMap<String, String>,
 }
 
 impl From<&CrateSpec> for CrateEntry {
@@ -44,6 +46,7 @@ impl From<&CrateSpec> for CrateEntry {
             test_args: c.test_args.clone(),
             doc: c.doc,
             patch_self: c.patch_self,
+            dev_dependencies: c.dev_dependencies.clone(),
         }
     }
 }
@@ -285,7 +288,7 @@ pub fn markdown(r: &Results) -> String {
     let mut t = Table::new([
         "crate",
         "version",
-        "cargo arguments",
+        "cargo arguments, manifest",
         "test arguments",
         "doc tests",
         "why",
@@ -294,11 +297,7 @@ pub fn markdown(r: &Results) -> String {
         t.row([
             c.name.clone(),
             c.version.clone(),
-            if c.cargo_args.is_empty() {
-                "-".into()
-            } else {
-                format!("`{}`", c.cargo_args.join(" "))
-            },
+            setup(c),
             if c.test_args.is_empty() {
                 "-".into()
             } else {
@@ -310,6 +309,25 @@ pub fn markdown(r: &Results) -> String {
     }
     write!(m, "{t}").unwrap();
     m
+}
+
+/// The cargo arguments and what was added to the package's manifest.
+fn setup(c: &CrateEntry) -> String {
+    let mut parts = Vec::new();
+    if !c.cargo_args.is_empty() {
+        parts.push(format!("`{}`", c.cargo_args.join(" ")));
+    }
+    for (d, v) in &c.dev_dependencies {
+        parts.push(format!("dev-dependency `{d} {v}` added"));
+    }
+    if c.patch_self {
+        parts.push(format!("`{}` patched to the copy under test", c.name));
+    }
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 fn format_minutes(m: f64) -> String {

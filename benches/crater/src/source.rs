@@ -7,7 +7,8 @@
 //! does not take a surrounding folder's workspace for its own) and the committed lockfile
 //! `locks/<name>-<version>.lock` as its `Cargo.lock` (so `--locked` builds the same dependency
 //! graph everywhere). With `patch_self`, a third: the crate patched to its own copy, as its
-//! project's workspace does, for dev-dependencies that depend on it. A package that left its
+//! project's workspace does, for dev-dependencies that depend on it; with `dev_dependencies`,
+//! the dev-dependencies publishing dropped (pinned). A package that left its
 //! tests out of the upload has nothing to run; the list only holds crates whose packages carry
 //! them, and the report gives every crate's counts.
 
@@ -58,6 +59,13 @@ pub fn prepare(c: &CrateSpec, package: &Path, work: &Path, lock: Option<&Path>) 
     let mut text = std::fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
     if !text.lines().any(|l| l.trim() == "[workspace]") {
         text.push_str("\n[workspace]\n");
+    }
+    for (dep, req) in &c.dev_dependencies {
+        let header = format!("[dev-dependencies.{dep}]");
+        if text.lines().any(|l| l.trim() == header) {
+            bail!("{}: the package already declares the dev-dependency {dep}", c.id());
+        }
+        text.push_str(&format!("\n{header}\nversion = \"{req}\"\n"));
     }
     if c.patch_self {
         text.push_str(&format!("\n[patch.crates-io]\n{} = {{ path = \".\" }}\n", c.name));
@@ -140,13 +148,16 @@ mod tests {
             doc: true,
             timeout_minutes: None,
             patch_self: true,
+            dev_dependencies: [("helper".to_string(), "=1.0.0".to_string())].into(),
         };
         let work = tmp.path().join("work");
         let dest = prepare(&c, &pkg, &work, Some(&lock)).unwrap();
         assert_eq!(dest, work.join("src/x-1.0.0"));
         let manifest = std::fs::read_to_string(dest.join("Cargo.toml")).unwrap();
         assert!(
-            manifest.ends_with("\n[workspace]\n\n[patch.crates-io]\nx = { path = \".\" }\n"),
+            manifest.ends_with(
+                "\n[workspace]\n\n[dev-dependencies.helper]\nversion = \"=1.0.0\"\n\n[patch.crates-io]\nx = { path = \".\" }\n"
+            ),
             "{manifest}"
         );
         assert_eq!(

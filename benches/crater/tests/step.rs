@@ -60,6 +60,7 @@ fn a_step_reads_every_binary_and_a_regression_is_found() {
         doc: true,
         timeout_minutes: None,
         patch_self: false,
+        dev_dependencies: Default::default(),
     };
     let mut steps = Vec::new();
     for (i, lib_fails) in [false, true].into_iter().enumerate() {
