@@ -63,6 +63,16 @@ for tc in $EXTRA_TOOLCHAINS; do
         echo "setup: cannot install $tc; comparisons with it will be skipped" >&2
 done
 
+# Miri of that nightly, for scripts/state-walk.sh; optional: without it the walk reports Miri as
+# not run. (`cargo miri setup`, run by the walk, builds Miri's sysroot on first use.)
+MIRI_TOOLCHAIN=nightly-2026-10-29
+if rustup which --toolchain "$MIRI_TOOLCHAIN" rustc >/dev/null 2>&1 &&
+    ! rustup which --toolchain "$MIRI_TOOLCHAIN" miri >/dev/null 2>&1; then
+    echo "setup: rustup component add miri --toolchain $MIRI_TOOLCHAIN (optional)" >&2
+    rustup component add miri --toolchain "$MIRI_TOOLCHAIN" >/dev/null 2>&1 ||
+        echo "setup: cannot add miri to $MIRI_TOOLCHAIN; state-walk will report Miri as not run" >&2
+fi
+
 if [ "${1:-}" = "--fork" ]; then
     . "$(dirname "$0")/../rust/pin.env"
     if ! rustup which --toolchain "$STAGE0_TOOLCHAIN" rustc >/dev/null 2>&1; then
