@@ -459,6 +459,18 @@ mod tests {
         assert!(e.message.contains("m0"), "{e}");
     }
 
+    /// Every file of the suite obeys these rules (the portability rule included), so a bad one
+    /// fails `cargo test` before it reaches a matrix run or compiletest.
+    #[test]
+    fn the_suite_parses() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assembly");
+        let files = discover(&dir).unwrap();
+        assert!(files.len() >= 5, "{files:?}");
+        for f in files {
+            TestFile::load(&f).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
     #[test]
     fn missing_assembly_output() {
         assert!(parse("// CHECK: x\n").unwrap_err().message.contains("assembly-output"));

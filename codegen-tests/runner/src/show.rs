@@ -461,6 +461,18 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_file_that_defines_the_function() {
+        let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assembly");
+        assert!(locate("xx", None, &suite).unwrap().ends_with("seed_fold.rs"));
+        let e = locate("no_such_function", None, &suite).unwrap_err().to_string();
+        assert!(e.contains("--file"), "{e}");
+        let t = TestFile::load(&suite.join("seed_fold.rs")).unwrap();
+        let rev = pick_revision(&t, &Target::new("thumbv6m-none-eabi"), None).unwrap();
+        assert_eq!(rev.name.as_deref(), Some("thumbv6m"));
+        assert!(pick_revision(&t, &Target::new("riscv32imac-unknown-none-elf"), None).is_err());
+    }
+
+    #[test]
     fn flags_leave_target_and_syntax_to_cargo() {
         let t = TestFile::parse(
             Path::new("t.rs"),
