@@ -393,7 +393,11 @@ pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
         };
         let step = run::run_step(&sc);
         let interrupted = step.status == StepStatus::Interrupted;
-        if !interrupted && (fingerprint(&info) != before || usable(tspec).is_err()) {
+        // A build that could not run the compiler at all saw the toolchain half-replaced, even
+        // when its files are back by now.
+        let compiler_gone = matches!(&step.status, StepStatus::BuildFailed { first_error }
+            if first_error.contains("could not execute process") || first_error.contains("No such file or directory"));
+        if !interrupted && (compiler_gone || fingerprint(&info) != before || usable(tspec).is_err()) {
             p.attempts += 1;
             eprintln!(
                 "  `{}` changed on disk during the step (rebuilt?): step discarded",

@@ -158,6 +158,11 @@ pub fn build_and_check(
 }
 
 impl Build {
+    /// The compiler itself could not be started (its binary missing or not executable).
+    pub fn compiler_missing(&self) -> bool {
+        matches!(&self.compile, Outcome::Crashed { detail } if detail.starts_with("did not start"))
+    }
+
     /// Everything a reader of a reproducer needs about this side, as text.
     pub fn describe(&self) -> String {
         let mut s = format!(
@@ -187,5 +192,37 @@ impl Build {
             s.push_str(&m.describe());
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(compile: Outcome) -> Build {
+        Build {
+            toolchain: "t".into(),
+            opt: "0".parse().unwrap(),
+            compile,
+            compile_stderr: String::new(),
+            compile_command: String::new(),
+            compile_secs: 0.0,
+            run: None,
+            memcheck: None,
+        }
+    }
+
+    /// A rustc that is not there is a toolchain being replaced, not a compiler crash to report.
+    #[test]
+    fn a_missing_compiler_is_told_from_a_crash() {
+        let gone = build(Outcome::Crashed {
+            detail: "did not start: cannot start /x/rustc: No such file or directory (os error 2)".into(),
+        });
+        assert!(gone.compiler_missing());
+        let crashed = build(Outcome::Crashed {
+            detail: "killed by signal 11 (SIGSEGV)".into(),
+        });
+        assert!(!crashed.compiler_missing());
+        assert!(!build(Outcome::Success).compiler_missing());
     }
 }

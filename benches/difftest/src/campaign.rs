@@ -133,11 +133,16 @@ pub fn run(cfg: &Config) -> Result<Outcome> {
             }
             let seed = cfg.start + k as u64;
             let (totals, failures) = run_seed(cfg, &labels, seed)?;
-            if let Some(i) = (0..prints.len()).find(|&i| cfg.toolchains[i].fingerprint() != prints[i]) {
-                let msg = format!(
-                    "toolchain `{}` changed on disk during the campaign (rebuilt?); stopped, seed {seed} discarded",
-                    labels[i]
-                );
+            let changed_now = (0..prints.len())
+                .find(|&i| cfg.toolchains[i].fingerprint() != prints[i])
+                .map(|i| {
+                    format!(
+                        "toolchain `{}` changed on disk during the campaign (rebuilt?); stopped, seed {seed} discarded",
+                        labels[i]
+                    )
+                })
+                .or_else(|| totals.toolchain_changed.clone());
+            if let Some(msg) = changed_now {
                 eprintln!("difftest: {msg}");
                 for f in &failures {
                     let _ = std::fs::remove_dir_all(&f.dir);
@@ -222,6 +227,15 @@ fn run_seed(cfg: &Config, labels: &[String], seed: u64) -> Result<(Totals, Vec<F
                 build_and_check(tc, &src, scratch.path(), &stem, opt, cfg.limits, cfg.memcheck.as_ref())
             })
             .collect();
+        // A compiler that cannot be started is a toolchain being replaced (the fork rebuilt
+        // under the campaign, its files briefly gone), never a difference between compilers.
+        if let Some((b, label)) = builds.iter().zip(labels).find(|(b, _)| b.compiler_missing()) {
+            totals.toolchain_changed = Some(format!(
+                "toolchain `{label}` could not be started at seed {seed} ({}); stopped, seed {seed} discarded",
+                b.compile.summary()
+            ));
+            return Ok((totals, Vec::new()));
+        }
         for (b, label) in builds.iter().zip(labels) {
             totals.builds += 1;
             totals.compile_secs += b.compile_secs;
