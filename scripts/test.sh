@@ -9,7 +9,9 @@
 #            matrix, the future-size corpus with every switch of the series on and
 #            off (all layout switches off must give stable's sizes, a switch must not make a
 #            future larger, every output must equal stable's), a difftest smoke
-#            set under valgrind's memcheck, and rustc's own async/coroutine suites
+#            set under valgrind's memcheck, a state-walk smoke (one program: futures
+#            moved, dropped, copied and poisoned in every state, under memcheck; Miri is
+#            scripts/state-walk.sh's), and rustc's own async/coroutine suites
 #            (scripts/fork.sh test).
 # A machine where the fork cannot be built fails here with the reason. ASYNC_FORK_SKIP=1 skips the
 # fork part for harness-only work, says so loudly, and is refused under CI.
@@ -124,6 +126,10 @@ bin future-sizes future-sizes "${specs[@]}" "${checks[@]}" --out-dir "$CI_OUT/fu
 step "fork: difftest smoke, $DIFFTEST_SMOKE_SEEDS seeds x opt 0,3, stable vs the fork, under memcheck"
 bin difftest difftest --seeds "$DIFFTEST_SMOKE_SEEDS" --start 100000 --toolchain stable \
     --toolchain async-fork --opt 0,3 --memcheck --out "$CI_OUT/difftest"
+
+step "fork: state-walk smoke (by_value_drop: every state moved, dropped, copied, poisoned; stable vs the fork, opt 0,3, under memcheck)"
+bin state-walk state-walk --only by_value_drop --toolchain stable --toolchain async-fork --opt 0,3 --no-miri \
+    --require-toolchains --wait-minutes 0 --out "$CI_OUT/state-walk" --work-dir "$CI_OUT/state-walk-work" >/dev/null
 
 step "fork: -Zasync-panic, fork vs nightly-2026-10-29 on polls after completion"
 ASYNC_FORK_REQUIRED=1 cargo test -q -p difftest --test poll_after_completion

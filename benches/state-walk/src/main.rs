@@ -59,6 +59,10 @@ struct Cli {
     /// Scratch folder for binaries.
     #[arg(long, default_value = "target/state-walk")]
     work_dir: PathBuf,
+    /// Fail (exit 1) when a named toolchain or Miri toolchain cannot be used, instead of
+    /// skipping it (scripts/test.sh: the fork must be tested, not skipped).
+    #[arg(long)]
+    require_toolchains: bool,
     /// Minutes to wait at the start for a toolchain that cannot be used yet (being rebuilt).
     #[arg(long, default_value_t = 60.0)]
     wait_minutes: f64,
@@ -96,7 +100,10 @@ fn real_main() -> Result<i32> {
             .collect()
     });
     let baseline = cli.toolchains.baseline.clone().or_else(|| specs.first().cloned());
-    let programs = program::discover(&cli.programs, &cli.only)?;
+    // Compiles and runs happen in the work folder: every path they get must be absolute.
+    let programs_dir = std::path::absolute(&cli.programs).context("the programs folder")?;
+    let work_dir = std::path::absolute(&cli.work_dir).context("the work folder")?;
+    let programs = program::discover(&programs_dir, &cli.only)?;
     let memcheck = match cli.no_memcheck {
         true => None,
         false => Some(Memcheck::find(Duration::from_secs(cli.memcheck_timeout))?),
@@ -126,7 +133,7 @@ fn real_main() -> Result<i32> {
             run: Duration::from_secs(cli.run_timeout),
             miri: Duration::from_secs(cli.miri_timeout),
         },
-        work: cli.work_dir.clone(),
+        work: work_dir,
         out: cli.out.clone(),
         stem,
         wait: Duration::from_secs_f64(cli.wait_minutes * 60.0),
@@ -162,6 +169,11 @@ fn real_main() -> Result<i32> {
         "state-walk: wrote {}",
         cfg.out.join(format!("{}.md", cfg.stem)).display()
     );
+    let missing = r.envelope.unavailable_toolchains.len() + r.settings.miri_unavailable.len();
+    if cli.require_toolchains && missing > 0 {
+        eprintln!("state-walk: {missing} named toolchain(s) could not be used (--require-toolchains)");
+        return Ok(1);
+    }
     Ok(match &r.state {
         State::Interrupted { reason } if reason.contains("changed on disk") => 3,
         State::Interrupted { .. } => 130,

@@ -136,6 +136,24 @@ fn a_program_that_panics_is_a_failure_and_an_unknown_toolchain_is_skipped() {
 }
 
 #[test]
+fn a_missing_toolchain_fails_the_run_only_when_required() {
+    let args = [
+        "-t",
+        "stable",
+        "-t",
+        "no-such-toolchain-here",
+        "--opt",
+        "0",
+        "--no-miri",
+        "--no-memcheck",
+    ];
+    let (code, r, md, _out) = walk(&[&args[..], &["--only", "layout_only"]].concat());
+    assert_eq!((code, &r["verdict"]["clean"]), (0, &Value::Bool(true)), "{md}");
+    let (code, _, md, _out) = walk(&[&args[..], &["--only", "layout_only", "--require-toolchains"]].concat());
+    assert_eq!(code, 1, "{md}");
+}
+
+#[test]
 fn memcheck_reports_an_uninitialised_read_at_both_opt_levels() {
     if !have_valgrind() {
         return;
