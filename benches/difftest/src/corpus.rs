@@ -88,7 +88,9 @@ pub fn run(args: &CorpusArgs, default: fn() -> Vec<ToolchainSpec>) -> Result<boo
     let cases = future_sizes::corpus::load_dir(&args.cases)?;
     let source = future_sizes::program::generate(&cases);
     std::fs::create_dir_all(&args.work_dir).with_context(|| format!("creating {}", args.work_dir.display()))?;
-    let src = args.work_dir.join("future_size_corpus.rs");
+    // Absolute: the compiles and runs happen inside the work folder.
+    let work = std::fs::canonicalize(&args.work_dir)?;
+    let src = work.join("future_size_corpus.rs");
     std::fs::write(&src, &source)?;
     let specs = args.toolchains.specs_or(default);
     let resolved = args.toolchains.resolve_specs("memcheck-corpus", specs);
@@ -111,7 +113,7 @@ pub fn run(args: &CorpusArgs, default: fn() -> Vec<ToolchainSpec>) -> Result<boo
                 started.elapsed().as_secs_f64()
             );
             let stem = format!("corpus-{}-O{opt}", tc.dir_name());
-            let b = build_and_check(&compiler, &src, &args.work_dir, &stem, opt, limits, Some(&memcheck));
+            let b = build_and_check(&compiler, &src, &work, &stem, opt, limits, Some(&memcheck));
             let build = CorpusBuild {
                 toolchain: tc.name.clone(),
                 opt: opt.clone(),

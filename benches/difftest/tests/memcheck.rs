@@ -35,6 +35,18 @@ fn difftest(args: &[&str]) -> (i32, String) {
     )
 }
 
+fn difftest_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_difftest"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn summary(out: &Path) -> Value {
     let json = std::fs::read_dir(out)
         .unwrap()
@@ -184,17 +196,21 @@ fn the_future_size_corpus_is_clean_under_memcheck_on_stable() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let work = tmp.path().join("work");
-    let (code, log) = difftest(&[
-        "memcheck-corpus",
-        "--toolchain",
-        "stable",
-        "--opt",
-        "0",
-        "--out",
-        out.to_str().unwrap(),
-        "--work-dir",
-        work.to_str().unwrap(),
-    ]);
+    // A relative work folder, as the default is, from the folder the tool runs in.
+    let (code, log) = difftest_in(
+        tmp.path(),
+        &[
+            "memcheck-corpus",
+            "--toolchain",
+            "stable",
+            "--opt",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+            "--work-dir",
+            "work",
+        ],
+    );
     assert_eq!(code, 0, "{log}");
     let s = summary(&out);
     assert_eq!(s["clean"], true, "{s:#}");
