@@ -124,20 +124,24 @@ pub fn markdown(r: &Results) -> String {
         ]);
     }
     s.push_str(&t.render());
-    for tc in r
-        .envelope
-        .toolchains
-        .iter()
-        .filter_map(|t| t.fork.as_ref().map(|f| (t, f)))
-    {
+    // Each fork build once, with the specs that used it.
+    let mut forks: Vec<(&harness::toolchain::ForkStamp, Vec<String>)> = Vec::new();
+    for tc in &r.envelope.toolchains {
+        let Some(f) = &tc.fork else { continue };
+        match forks.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, names)) => names.push(format!("`{}`", tc.name)),
+            None => forks.push((f, vec![format!("`{}`", tc.name)])),
+        }
+    }
+    for (f, names) in forks {
         let _ = writeln!(
             s,
-            "\n`{}` is the fork at series `{}` (upstream {}, built {}): {}",
-            tc.0.name,
-            tc.1.series_hash,
-            tc.1.upstream,
-            tc.1.built_at,
-            tc.1.patches.join(", ")
+            "\n{}: the fork at series `{}` (upstream {}, built {}): {}",
+            names.join(", "),
+            f.series_hash,
+            f.upstream,
+            f.built_at,
+            f.patches.join(", ")
         );
     }
 
