@@ -395,8 +395,7 @@ pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
         let interrupted = step.status == StepStatus::Interrupted;
         // A build that could not run the compiler at all saw the toolchain half-replaced, even
         // when its files are back by now.
-        let compiler_gone = matches!(&step.status, StepStatus::BuildFailed { first_error }
-            if first_error.contains("could not execute process") || first_error.contains("No such file or directory"));
+        let compiler_gone = step.toolchain_vanished;
         if !interrupted && (compiler_gone || fingerprint(&info) != before || usable(tspec).is_err()) {
             p.attempts += 1;
             eprintln!(

@@ -145,6 +145,7 @@ mod tests {
             binaries: binaries.into_values().collect(),
             counts: Counts::default(),
             secs: 0.0,
+            toolchain_vanished: false,
         }
     }
 

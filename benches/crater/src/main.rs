@@ -118,7 +118,8 @@ fn main() -> Result<()> {
                     continue;
                 }
                 eprintln!("crater: locking {} -> {}", c.id(), lock.display());
-                crater::source::make_lock(&c, &a.work_dir, &lock)?;
+                std::fs::create_dir_all(&a.work_dir)?;
+                crater::source::make_lock(&c, &std::fs::canonicalize(&a.work_dir)?, &lock)?;
             }
             return Ok(());
         }
@@ -148,6 +149,10 @@ fn main() -> Result<()> {
         eprintln!("\ncrater: interrupted; stopping after the running process");
         INTERRUPTED.store(true, Ordering::SeqCst);
     })?;
+    // Absolute: cargo reads a relative CARGO_TARGET_DIR against the crate's folder, which each
+    // step replaces with a fresh copy (and the build cache with it).
+    std::fs::create_dir_all(&a.work_dir)?;
+    let work = std::fs::canonicalize(&a.work_dir)?;
     let cfg = Config {
         specs,
         crates,
@@ -156,7 +161,7 @@ fn main() -> Result<()> {
         jobs: a.jobs,
         timeout_minutes: a.timeout_minutes,
         wait: Duration::from_secs_f64(a.wait_minutes * 60.0),
-        work: a.work_dir.clone(),
+        work,
         out: a.out.clone(),
         name: a.name.clone(),
         command: harness::envelope::command_line(),

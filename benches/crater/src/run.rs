@@ -100,6 +100,20 @@ pub struct Step {
     pub binaries: Vec<Binary>,
     pub counts: Counts,
     pub secs: f64,
+    /// The build failed on files of the toolchain's own sysroot that were not there (the
+    /// toolchain being replaced under the step): not a result, the step is to be run again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub toolchain_vanished: bool,
+}
+
+/// Does a failed build's output say that files of `sysroot` were missing?
+pub fn sysroot_missing(stderr: &str, sysroot: &Path) -> bool {
+    let root = sysroot.display().to_string();
+    stderr.lines().any(|l| {
+        l.contains(&root) && (l.contains("No such file") || l.contains("cannot find") || l.contains("not found"))
+    }) || stderr.contains("could not execute process")
+        || stderr.contains("can't find crate for `std`")
+        || stderr.contains("can't find crate for `core`")
 }
 
 impl Step {
@@ -122,6 +136,7 @@ pub struct StepConfig<'a> {
     pub dir: &'a Path,
     pub toolchain: &'a ToolchainInfo,
     pub profile: Profile,
+    /// Absolute (cargo would read a relative one against the crate's folder).
     pub target_dir: PathBuf,
     pub jobs: usize,
     pub timeout: Duration,
@@ -274,6 +289,11 @@ pub fn binary_from_run(label: &str, command: String, outcome: &Outcome, stdout: 
 
 /// Build and run one step. Progress goes to stderr, indented under the caller's step line.
 pub fn run_step(c: &StepConfig) -> Step {
+    assert!(
+        c.target_dir.is_absolute(),
+        "the target folder must be absolute: {}",
+        c.target_dir.display()
+    );
     let started = Instant::now();
     let deadline = started + c.timeout;
     let left = || deadline.saturating_duration_since(Instant::now());
@@ -289,6 +309,7 @@ pub fn run_step(c: &StepConfig) -> Step {
         binaries: Vec::new(),
         counts: Counts::default(),
         secs: 0.0,
+        toolchain_vanished: false,
     };
     // 1. Build.
     let mut args: Vec<String> = [
@@ -338,6 +359,7 @@ pub fn run_step(c: &StepConfig) -> Step {
                 Outcome::TimedOut { .. } => step.status = StepStatus::TimedOut { during: "build".into() },
                 _ if INTERRUPTED.load(Ordering::SeqCst) => step.status = StepStatus::Interrupted,
                 _ => {
+                    step.toolchain_vanished = sysroot_missing(&m.stderr, &c.toolchain.sysroot);
                     step.status = StepStatus::BuildFailed {
                         first_error: first_error(&m.stderr),
                     }
@@ -530,6 +552,17 @@ mod tests {
         let t = binary_from_run("doc", "x".into(), &Outcome::TimedOut { after_secs: 900.0 }, out, 900.0);
         assert_eq!(t.outcome, "timed out after 900s");
         assert!(t.tests.contains_key("<doc timed out after 900s>"));
+    }
+
+    #[test]
+    fn a_sysroot_that_went_away_is_told_from_a_build_error() {
+        let root = Path::new("/x/stage1");
+        let gone = "error: linking with `cc` failed: exit status: 1\n  = note: /usr/bin/ld: cannot find \
+                    /x/stage1/lib/rustlib/x86_64-unknown-linux-gnu/lib/libstd-1234.rlib: No such file or directory\n";
+        assert!(sysroot_missing(gone, root));
+        assert!(sysroot_missing("error[E0463]: can't find crate for `std`\n", root));
+        let real = "error[E0599]: no method named `x` found for struct `Y` in the current scope\n";
+        assert!(!sysroot_missing(real, root));
     }
 
     #[test]
