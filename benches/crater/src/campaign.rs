@@ -45,6 +45,17 @@ pub struct Config {
     pub out: PathBuf,
     pub name: String,
     pub command: String,
+    /// Keep the complete steps of `<out>/<name>.json` and run only the others.
+    pub resume: bool,
+}
+
+/// What a results file holds: the results and the reruns of regressions.
+#[derive(Deserialize)]
+struct Saved {
+    #[serde(flatten)]
+    results: Results,
+    #[serde(default)]
+    rechecks: Vec<Recheck>,
 }
 
 /// Two more runs of a regressed test, alone.
@@ -287,6 +298,42 @@ pub fn run(cfg: &Config) -> Result<(Results, Vec<Recheck>)> {
                 });
             }
         }
+    }
+    if cfg.resume {
+        let path = cfg.out.join(format!("{}.json", cfg.name));
+        let text = std::fs::read_to_string(&path).with_context(|| format!("--resume: reading {}", path.display()))?;
+        let saved: Saved = serde_json::from_str(&text)
+            .with_context(|| format!("--resume: {} is not a crater results file", path.display()))?;
+        // Complete steps are kept; anything else (a build failure, a timeout, an interruption)
+        // is run again: with the build cache in place that costs little, and a real failure
+        // comes back.
+        let keep: Vec<Step> = saved
+            .results
+            .steps
+            .into_iter()
+            .filter(|s| s.status == StepStatus::Complete)
+            .filter(|s| {
+                queue.iter().any(|p| {
+                    p.spec.name == s.krate && p.profile == s.profile && cfg.specs[p.tc].to_string() == s.toolchain
+                })
+            })
+            .collect();
+        queue.retain(|p| {
+            !keep
+                .iter()
+                .any(|s| p.spec.name == s.krate && p.profile == s.profile && cfg.specs[p.tc].to_string() == s.toolchain)
+        });
+        rechecks.extend(saved.rechecks.into_iter().filter(|r| {
+            keep.iter()
+                .any(|s| s.krate == r.krate && s.profile == r.profile && s.toolchain == r.toolchain)
+        }));
+        eprintln!(
+            "crater: resuming {}: {} complete steps kept, {} to run",
+            path.display(),
+            keep.len(),
+            queue.len()
+        );
+        results.steps = keep;
     }
     let total = queue.len();
     let mut done = 0;

@@ -80,6 +80,9 @@ struct RunArgs {
     work_dir: PathBuf,
     #[arg(long, default_value_os_t = manifest::default_dir())]
     list_dir: PathBuf,
+    /// Keep the complete steps of the results file (`--out`/`--name`) and run only the rest.
+    #[arg(long)]
+    resume: bool,
 }
 
 fn select(all: Vec<CrateSpec>, names: &[String]) -> Result<Vec<CrateSpec>> {
@@ -165,6 +168,7 @@ fn main() -> Result<()> {
         out: a.out.clone(),
         name: a.name.clone(),
         command: harness::envelope::command_line(),
+        resume: a.resume,
     };
     eprintln!(
         "crater: {} crates x {} x {}; results in {}/{}.{{json,md}}",
