@@ -8,11 +8,12 @@ step_test() {
     local x=(./x.py test --stage 1 --target "$HOST")
     cd "$TREE"
     say "test: ui async-await, coroutine and print_type_sizes"
-    # Plus two tests outside those folders that the relocation once broke (issue 16): the cycle
-    # error of a recursive async fn under `--emit metadata`, and rustc_public's MIR of an async
-    # closure.
+    # Plus tests outside those folders that the relocation once broke (issue 16): the cycle
+    # error of a recursive async fn under `--emit metadata`, rustc_public's MIR of an async
+    # closure, and a `#![no_core]` crate with async fns but no `MaybeUninit` lang item.
     "${x[@]}" tests/ui/async-await tests/ui/coroutine tests/ui/print_type_sizes \
-        tests/ui/layout/post-mono-layout-cycle-2.rs tests/ui/rustc_public-ir-print
+        tests/ui/layout/post-mono-layout-cycle-2.rs tests/ui/rustc_public-ir-print \
+        tests/ui/cmse-nonsecure/cmse-nonsecure-entry/c-variadic.rs
     say "test: mir-opt coroutine and async tests"
     "${x[@]}" tests/mir-opt --test-args coroutine --test-args async
     say "test: codegen-llvm coroutine and async tests"
