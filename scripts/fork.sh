@@ -5,6 +5,9 @@
 #   build    x.py build --stage 1: std for x86_64, core/alloc for thumbv7em and thumbv6m
 #   link     rustup toolchain link async-fork <stage1>
 #   test     rustc's ui/mir-opt/codegen suites for coroutines and async on stage1
+#            --full: the whole ui, mir-opt, codegen-llvm, assembly-llvm (debuginfo with gdb) suites,
+#            failures compared with the pristine tree's; --full-baseline: run those on the pristine
+#            tree (own worktree and build directory) and record its failures once
 #   export   write the tree's commits since pristine back to patches/
 #   check    (CI) sources verified and the series applies, without touching the tree
 #   status   what is fetched, prepared, built, linked, and whether it is current
@@ -14,13 +17,25 @@ dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 # shellcheck source=../rust/pipeline/lib.sh
 . "$dir/lib.sh"
 for f in fetch prepare build link test export check status; do . "$dir/$f.sh"; done
-[ $# -gt 0 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case " $* " in
 *" prepare "* | *" build "* | *" link "* | *" test "*) "$REPO/scripts/setup.sh" --fork ;;
 esac
+full=""
 for s in "$@"; do
     case "$s" in
-    fetch | prepare | build | link | test | export | check | status) "step_$s" ;;
+    --full | --full-baseline) full=$s ;;
+    esac
+done
+for s in "$@"; do
+    case "$s" in
+    --full | --full-baseline) ;;
+    test) case "$full" in
+        --full) step_test_full ;;
+        --full-baseline) step_test_full_baseline ;;
+        *) step_test ;;
+        esac ;;
+    fetch | prepare | build | link | export | check | status) "step_$s" ;;
     *) die "unknown step '$s' (fetch prepare build link test export check status)" ;;
     esac
 done

@@ -43,3 +43,99 @@ step_test_codegen_tests() {
     rm -rf "${TREE:?}/$suite"
     [ "$rc" = 0 ] || die "codegen-tests/assembly failed under compiletest (see above)"
 }
+
+# `fork.sh test --full` (issue 14): rustc's whole ui, mir-opt, codegen-llvm and assembly-llvm
+# suites (and debuginfo when gdb is installed) on the fork's stage1, every failure compared with
+# the same suites on the pristine tree (Debian's rustc without our series), so that only failures
+# the series introduces count. The pristine side depends only on the pin and the machine: it is
+# run once, by `fork.sh test --full-baseline`, in a worktree of tag `pristine` with its own build
+# directory (a second stage1 build, about half an hour), and its failure list is committed under
+# results/fork-test-full/. Exit status 1 when the fork fails a test the pristine tree passes.
+FULL_DIR_NAME=results/fork-test-full
+
+full_suites() {
+    local s=(tests/ui tests/mir-opt tests/codegen-llvm tests/assembly-llvm)
+    if command -v gdb >/dev/null 2>&1; then s+=(tests/debuginfo); fi
+    printf '%s\n' "${s[@]}"
+}
+
+# run_full_suites TREE BUILD_DIR LOG: x.py test of every suite with --no-fail-fast; the log keeps
+# compiletest's whole output. Returns 0 even when tests fail (the failures are the result).
+run_full_suites() {
+    local tree=$1 build=$2 log=$3 suites
+    mapfile -t suites < <(full_suites)
+    say "test --full: ${suites[*]} in $tree, build dir $build (log: $log)"
+    local start=$SECONDS rc=0
+    # The build directory is the one the tree's bootstrap.toml names ($build, for the message).
+    (cd "$tree" && ./x.py test --stage 1 --target "$HOST" --no-fail-fast "${suites[@]}") >"$log" 2>&1 || rc=$?
+    say "test --full: x.py exited with $rc after $((SECONDS - start))s"
+    grep -q 'test result:' "$log" || die "no suite ran (see $log)"
+}
+
+# The names compiletest lists under `failures:`, one per line, sorted: "[ui] tests/ui/x.rs#rev".
+failures_of() {
+    sed -n 's/^    \(\[[a-z0-9-]*\] tests\/[^ ]*\)$/\1/p' "$1" | sort -u
+}
+
+# Per suite "passed failed ignored", summed over the `test result:` lines of one x.py log.
+counts_of() {
+    sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored.*/\1 \2 \3/p' "$1" |
+        awk '{p+=$1; f+=$2; i+=$3} END {printf "%d passed, %d failed, %d ignored\n", p, f, i}'
+}
+
+step_test_full() {
+    [ -f "$STAGE1/$STAMP_NAME" ] || die "no stage1 build; run 'scripts/fork.sh build'"
+    local out=$REPO/$FULL_DIR_NAME hash; hash=$(series_hash)
+    local baseline=$out/pristine-$DEBIAN_VERSION.failures
+    [ -f "$baseline" ] || die "no pristine baseline at ${baseline#"$REPO"/}; run 'scripts/fork.sh test --full-baseline' once (builds an unpatched stage1, about half an hour)"
+    mkdir -p "$out"
+    local log=$FORK_CACHE/test-full-${hash:0:8}.log
+    run_full_suites "$TREE" "$BUILD_DIR" "$log"
+    failures_of "$log" >"$out/fork-${hash:0:8}.failures"
+    local new; new=$(comm -23 "$out/fork-${hash:0:8}.failures" "$baseline")
+    {
+        echo "# rustc's full suites on the fork vs the pristine tree"
+        echo
+        echo "- command: \`scripts/fork.sh test --full\`, $(date -u +%FT%TZ), $(uname -m), $(nproc) cores"
+        echo "- suites: $(full_suites | paste -sd' ')"
+        echo "- fork: series \`$hash\` ($(series_patches | wc -l) patches), \`$("$STAGE1/bin/rustc" -V)\`"
+        echo "- fork: $(counts_of "$log"); failures: [fork-${hash:0:8}.failures](fork-${hash:0:8}.failures)"
+        echo "- pristine (Debian $DEBIAN_VERSION without the series): $(cat "$out/pristine-$DEBIAN_VERSION.counts" 2>/dev/null || echo 'counts not recorded'); failures: [pristine-$DEBIAN_VERSION.failures](pristine-$DEBIAN_VERSION.failures)"
+        echo
+        if [ -z "$new" ]; then echo "No test fails on the fork that passes on the pristine tree."
+        else
+            echo "Failing on the fork only ($(wc -l <<<"$new")):"
+            echo
+            sed 's/^/- /' <<<"$new"
+        fi
+        local fixed; fixed=$(comm -13 "$out/fork-${hash:0:8}.failures" "$baseline")
+        if [ -n "$fixed" ]; then
+            echo
+            echo "Failing on the pristine tree only ($(wc -l <<<"$fixed")):"
+            echo
+            sed 's/^/- /' <<<"$fixed"
+        fi
+    } >"$out/summary.md"
+    say "test --full: summary in ${out#"$REPO"/}/summary.md"
+    [ -z "$new" ] || die "$(wc -l <<<"$new") tests fail on the fork and pass on the pristine tree (see the summary)"
+}
+
+# The pristine side: a worktree of tag `pristine` next to the tree, built in its own directory.
+step_test_full_baseline() {
+    [ -d "$TREE/.git" ] || die "no tree; run 'scripts/fork.sh fetch prepare'"
+    local wt=$FORK_CACHE/src/pristine-$TREE_NAME build=$FORK_CACHE/build-pristine out=$REPO/$FULL_DIR_NAME
+    if [ ! -d "$wt" ]; then
+        say "test --full-baseline: worktree of tag pristine at $wt"
+        tree_git worktree add --detach "$wt" pristine >/dev/null
+    fi
+    [ "$(git -C "$wt" rev-parse HEAD)" = "$(tree_git rev-parse pristine)" ] || die "$wt is not at tag pristine"
+    local save_tree=$TREE save_build=$BUILD_DIR
+    TREE=$wt BUILD_DIR=$build render_bootstrap_toml
+    TREE=$save_tree BUILD_DIR=$save_build
+    mkdir -p "$out"
+    local log=$FORK_CACHE/test-full-pristine.log
+    run_full_suites "$wt" "$build" "$log"
+    failures_of "$log" >"$out/pristine-$DEBIAN_VERSION.failures"
+    counts_of "$log" >"$out/pristine-$DEBIAN_VERSION.counts"
+    say "test --full-baseline: $(cat "$out/pristine-$DEBIAN_VERSION.counts"); list in ${out#"$REPO"/}/pristine-$DEBIAN_VERSION.failures"
+}
