@@ -6,7 +6,8 @@
 //! - [`results`]: `results.json`, its schema, written after every sample;
 //! - [`report`]: summary.md, SVG graphs, comparisons of two runs;
 //! - [`run`]: one run, start to finish; [`toolchains`]: the release sweep and its installation;
-//!   [`runtime`]: the criterion bench folded into a run.
+//!   [`runtime`]: the criterion bench folded into a run;
+//! - [`rustc_perf`]: rustc-perf's own collector, built from the pinned tree, as a second instrument.
 
 pub mod benchmark;
 pub mod execute;
@@ -14,6 +15,7 @@ pub mod report;
 pub mod results;
 pub mod run;
 pub mod runtime;
+pub mod rustc_perf;
 pub mod toolchains;
 
 use std::path::PathBuf;

@@ -45,6 +45,9 @@ enum Command {
     },
     /// List the workloads and the generated families.
     List,
+    /// rustc-perf's own collector (built from the fork's pinned tree) on its async benchmarks and
+    /// our workloads, instructions from `profile_local callgrind`, into results/rustc-perf-<run-id>/.
+    RustcPerf(Box<collector::rustc_perf::Args>),
 }
 
 #[derive(Args)]
@@ -131,6 +134,13 @@ fn main() {
             } else {
                 run.parent().map(PathBuf::from).unwrap_or_default()
             };
+            // A `bench rustc-perf` run has a report of its own.
+            if let Ok(perf) = collector::rustc_perf::RunFile::load(&run) {
+                let md = collector::rustc_perf::report::render(&perf);
+                harness::report::write_text(&dir.join("summary.md"), &md)?;
+                println!("wrote {}", dir.join("summary.md").display());
+                return Ok(0);
+            }
             let graphs = report::write_all(&data, &dir)?;
             println!("wrote {} and {} graphs", dir.join("summary.md").display(), graphs.len());
             Ok(0)
@@ -162,6 +172,9 @@ fn main() {
             }
             Ok(0)
         })(),
+        Command::RustcPerf(args) => {
+            collector::rustc_perf::install_ctrlc().and_then(|_| collector::rustc_perf::main(*args))
+        }
         Command::List => (|| {
             for w in workload::discover(&repo_root().join("benches/workloads"))? {
                 println!(

@@ -1,6 +1,7 @@
 //! The committed reference runs stay readable: every `results/**/results.json` of this schema
 //! loads, and its `summary.md` re-renders byte for byte from it (graphs drawn into a scratch
-//! directory). A change to the schema or to the report shows up here first.
+//! directory). A change to the schema or to the report shows up here first. A `bench rustc-perf`
+//! run (the same schema plus a `rustc_perf` section) re-renders through its own report.
 
 use collector::report;
 use collector::results;
@@ -31,6 +32,12 @@ fn committed_runs_load_and_render_unchanged() {
     let runs = committed_runs();
     assert!(runs.len() >= 3, "{runs:?}");
     for run in runs {
+        if let Ok(perf) = collector::rustc_perf::RunFile::load(&run) {
+            let committed = std::fs::read_to_string(run.join("summary.md")).unwrap();
+            let now = collector::rustc_perf::report::render(&perf);
+            assert!(now == committed, "{}: summary.md renders differently", run.display());
+            continue;
+        }
         let data = results::load(&run).unwrap_or_else(|e| panic!("{}: {e:#}", run.display()));
         let scratch = tempfile::tempdir().unwrap();
         report::write_all(&data, scratch.path()).unwrap();
