@@ -34,6 +34,7 @@ use crate::run::{interrupted, INTERRUPTED};
 use anyhow::{bail, Context as _};
 use harness::envelope::Envelope;
 use harness::process::{self, Cmd};
+use harness::rustc::Outcome;
 use harness::toolchain::{
     installed_rustup_toolchains, Toolchain, ToolchainArgs, ToolchainError, ToolchainInfo, ToolchainSpec, FORK_TOOLCHAIN,
 };
@@ -937,7 +938,10 @@ fn measure(
                 false => Some(format!(
                     "{} ({}; log {})",
                     outputs::failure_reason(&m.stderr, &m.stdout),
-                    m.outcome.summary(),
+                    match &m.outcome {
+                        Outcome::TimedOut { .. } | Outcome::Crashed { .. } => m.outcome.summary(),
+                        _ => "the collector failed".into(),
+                    },
                     log.display()
                 )),
             }

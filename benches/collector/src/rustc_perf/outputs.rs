@@ -43,23 +43,36 @@ pub fn read_count(out_dir: &Path, id: &str, benchmark: &str, p: Profile, s: Scen
     parse_callgrind(&text).ok_or_else(|| format!("{} has no `summary:` or `totals:` line", path.display()))
 }
 
-/// The reason a collector run failed, from its output: the `collector error:` line, else the
-/// first line with `error` or `panicked`, else the last line.
+/// The reason a collector run failed, from its output: the `collector error:` line; else a panic
+/// with its message (the line after `panicked at`); else the first line with `error`; else the
+/// last line.
 pub fn failure_reason(stderr: &str, stdout: &str) -> String {
     let all: Vec<&str> = stderr.lines().chain(stdout.lines()).collect();
-    let pick = all
-        .iter()
-        .find(|l| l.contains("collector error"))
-        .or_else(|| {
-            all.iter()
-                .find(|l| l.trim_start().starts_with("error") || l.contains("panicked"))
-        })
-        .or_else(|| all.iter().rev().find(|l| !l.trim().is_empty()));
-    let line = pick.map(|l| l.trim()).unwrap_or("no output");
+    let text = if let Some(l) = all.iter().find(|l| l.contains("collector error")) {
+        l.trim().to_string()
+    } else if let Some(i) = all.iter().position(|l| l.contains("panicked at")) {
+        let message: Vec<&str> = all[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .take_while(|l| !l.starts_with("stack backtrace") && !l.starts_with("note:"))
+            .filter(|l| !l.is_empty())
+            .take(3)
+            .collect();
+        format!("collector panicked: {}", message.join(" "))
+    } else if let Some(l) = all.iter().find(|l| l.trim_start().starts_with("error")) {
+        l.trim().to_string()
+    } else {
+        all.iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim())
+            .unwrap_or("no output")
+            .to_string()
+    };
     // Keep tables readable: rustc-perf's errors can carry a whole cargo log on one line.
-    match line.char_indices().nth(300) {
-        Some((cut, _)) => format!("{}...", &line[..cut]),
-        None => line.to_string(),
+    match text.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
     }
 }
 
@@ -115,6 +128,12 @@ mod tests {
         let stderr = "Executing benchmark x (1/1)\ncollector error: Failed to profile 'x' with Callgrind, recorded: \"boom\"\nError: 1 benchmarks failed\n";
         assert!(failure_reason(stderr, "").starts_with("collector error: Failed to profile 'x'"));
         assert_eq!(failure_reason("a\nerror: no such file\n", ""), "error: no such file");
+        // A panic of the collector: its message, not the line that says where.
+        let panic = "thread 'main' (28589) panicked at collector/src/bin/collector.rs:835:27:\nCannot determine host target tuple.: expected success, got exit status: 1\n\nstderr=error: unknown print request `host-tuple`\nstack backtrace:\n   0: x\n";
+        assert_eq!(
+            failure_reason(panic, ""),
+            "collector panicked: Cannot determine host target tuple.: expected success, got exit status: 1 stderr=error: unknown print request `host-tuple`"
+        );
         assert_eq!(failure_reason("", "last words\n\n"), "last words");
         assert_eq!(failure_reason("", ""), "no output");
         assert!(failure_reason(&"error ".repeat(100), "").ends_with("..."));
