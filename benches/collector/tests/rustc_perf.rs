@@ -314,6 +314,11 @@ fn resume_keeps_what_the_same_compiler_measured() {
     let good = case(&r, "good", "check");
     assert_eq!(good["instructions"], serde_json::json!([1000]));
     assert!(good["notes"].to_string().contains("kept by --resume"), "{good}");
+    // Kept again: still one note, naming the run that measured it.
+    let o = run(&["--resume"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let again = results(&out);
+    assert_eq!(case(&again, "good", "check")["notes"], good["notes"]);
     assert!(case(&r, "bad", "check")["status"]["reason"]
         .as_str()
         .unwrap()

@@ -58,6 +58,8 @@ pub const CATEGORIES: &str = "Primary,Secondary,Stable";
 /// How `collector` and `rustc-fake` are built when no `--build-toolchain` is named: the release
 /// whose source carries this rustc-perf.
 pub const DEFAULT_BUILD_TOOLCHAIN: &str = "1.95.0";
+/// The end of the note on a case kept from an earlier run.
+const KEPT: &str = ", kept by --resume";
 /// A toolchain that changes while it is measured is measured again, up to this many times in all.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// Schema of the `rustc_perf` section.
@@ -798,9 +800,13 @@ pub fn main(a: Args) -> anyhow::Result<i32> {
                     for c in old {
                         if let Ok(slot) = file.results.case_mut(&c.toolchain, &c.workload, c.profile, c.scenario) {
                             *slot = c.clone();
-                            let note = format!("measured by the run of {kept_from}, kept by --resume");
-                            if !slot.notes.contains(&note) {
-                                slot.notes.push(note);
+                            // One note, naming the run that measured the case, however often
+                            // it was kept since.
+                            let mut seen = false;
+                            slot.notes
+                                .retain(|n| !n.ends_with(KEPT) || !std::mem::replace(&mut seen, true));
+                            if !seen {
+                                slot.notes.push(format!("measured by the run of {kept_from}{KEPT}"));
                             }
                         }
                     }
