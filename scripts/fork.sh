@@ -17,7 +17,7 @@ dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 # shellcheck source=../rust/pipeline/lib.sh
 . "$dir/lib.sh"
 for f in fetch prepare build link test export check status; do . "$dir/$f.sh"; done
-[ $# -gt 0 ] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case " $* " in
 *" prepare "* | *" build "* | *" link "* | *" test "*) "$REPO/scripts/setup.sh" --fork ;;
 esac
