@@ -202,9 +202,16 @@ impl Miri {
             std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
         )
         .map_err(|e| e.to_string())?;
+        // cargo-miri runs the cargo named by `CARGO` when it is set; under `cargo test` or `cargo
+        // run` that is the outer (stable) cargo, which refuses the `-Z` flags of Miri's first
+        // sysroot build. Name this toolchain's own cargo and drop the outer toolchain's choices.
+        let cargo = bin.join("cargo");
         let setup = std::process::Command::new(&cargo_miri)
             .args(["miri", "setup", "--print-sysroot"])
             .env("PATH", &path)
+            .env("CARGO", &cargo)
+            .env_remove("RUSTC")
+            .env_remove("RUSTUP_TOOLCHAIN")
             .output()
             .map_err(|e| format!("cannot run {}: {e}", cargo_miri.display()))?;
         if !setup.status.success() {
@@ -219,6 +226,9 @@ impl Miri {
         let version = std::process::Command::new(&cargo_miri)
             .args(["miri", "--version"])
             .env("PATH", &path)
+            .env("CARGO", &cargo)
+            .env_remove("RUSTC")
+            .env_remove("RUSTUP_TOOLCHAIN")
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
             .unwrap_or_default();
