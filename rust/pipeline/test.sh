@@ -87,6 +87,13 @@ counts_of() {
 # GVN, dataflow and layout-order changes have no switch; a pristine stage1 is the exact baseline.)
 SERIES_SWITCHES_OFF="-Zrelocate-coroutine-upvars=no -Zoverlap-dead-coroutine-locals=no -Zcoroutine-shared-offsets=no -Zstraight-line-awaitless-async=no"
 
+# md_list TITLE LINES: a Markdown list headed "TITLE (count):", nothing when LINES is empty.
+md_list() {
+    [ -n "$2" ] || return 0
+    printf '\n%s (%s):\n\n' "$1" "$(wc -l <<<"$2")"
+    sed 's/^/- /' <<<"$2"
+}
+
 step_test_full() {
     [ -f "$STAGE1/$STAMP_NAME" ] || die "no stage1 build; run 'scripts/fork.sh build'"
     local out=$REPO/$FULL_DIR_NAME hash; hash=$(series_hash)
@@ -107,11 +114,12 @@ step_test_full() {
             --compiletest-rustc-args "$SERIES_SWITCHES_OFF" $paths) >"$log.switches-off" 2>&1 || true
         failures_of "$log.switches-off" >"$out/fork-${hash:0:8}-switches-off.failures"
     fi
+    local pristine=yes
     if [ ! -f "$baseline" ]; then
         say "test --full: no pristine baseline at ${baseline#"$REPO"/} (run 'scripts/fork.sh test --full-baseline' once: an unpatched stage1, about half an hour); comparing with the switches off only"
-        : >"$out/.no-baseline"
+        pristine=no
         baseline=$out/fork-${hash:0:8}-switches-off.failures
-    else rm -f "$out/.no-baseline"; fi
+    fi
     local new; new=$(comm -23 "$out/fork-${hash:0:8}.failures" "$baseline")
     {
         echo "# rustc's full suites on the fork vs the pristine tree"
@@ -121,32 +129,15 @@ step_test_full() {
         echo "- fork: series \`$hash\` ($(series_patches | wc -l) patches), \`$("$STAGE1/bin/rustc" -V)\`"
         echo "- fork: $(counts_of "$log"); failures: [fork-${hash:0:8}.failures](fork-${hash:0:8}.failures)"
         echo "- the fork's failing files again with every switch off (\`$SERIES_SWITCHES_OFF\`): failures: [fork-${hash:0:8}-switches-off.failures](fork-${hash:0:8}-switches-off.failures)"
-        if [ -f "$out/.no-baseline" ]; then
+        if [ "$pristine" = no ]; then
             echo "- pristine: **not run** (\`scripts/fork.sh test --full-baseline\`); the comparison below is with the switches off, which cannot see a failure caused by 0007's unswitched GVN, dataflow or layout-order changes"
         else
             echo "- pristine (Debian $DEBIAN_VERSION without the series): $(cat "$out/pristine-$DEBIAN_VERSION.counts" 2>/dev/null || echo 'counts not recorded'); failures: [pristine-$DEBIAN_VERSION.failures](pristine-$DEBIAN_VERSION.failures)"
         fi
-        echo
-        if [ -z "$new" ]; then echo "No test fails on the fork that passes on the baseline."
-        else
-            echo "Failing on the fork only, not on the baseline ($(wc -l <<<"$new")):"
-            echo
-            sed 's/^/- /' <<<"$new"
-        fi
-        local both; both=$(comm -12 "$out/fork-${hash:0:8}.failures" "$baseline")
-        if [ -n "$both" ]; then
-            echo
-            echo "Failing on both ($(wc -l <<<"$both")):"
-            echo
-            sed 's/^/- /' <<<"$both"
-        fi
-        local fixed; fixed=$(comm -13 "$out/fork-${hash:0:8}.failures" "$baseline")
-        if [ -n "$fixed" ]; then
-            echo
-            echo "Failing on the baseline only ($(wc -l <<<"$fixed")):"
-            echo
-            sed 's/^/- /' <<<"$fixed"
-        fi
+        [ -n "$new" ] || printf '\nNo test fails on the fork that passes on the baseline.\n'
+        md_list "Failing on the fork only, not on the baseline" "$new"
+        md_list "Failing on both" "$(comm -12 "$out/fork-${hash:0:8}.failures" "$baseline")"
+        md_list "Failing on the baseline only" "$(comm -13 "$out/fork-${hash:0:8}.failures" "$baseline")"
     } >"$out/summary.md"
     say "test --full: summary in ${out#"$REPO"/}/summary.md"
     [ -z "$new" ] || die "$(wc -l <<<"$new") tests fail on the fork and pass on the baseline (see the summary)"
