@@ -29,14 +29,13 @@ pub fn cell(value: Option<f64>, base: Option<f64>, metric: Metric, is_base: bool
     }
 }
 
-pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
-    let mut s = String::new();
-    let r = &data.run;
-    let e = &data.envelope;
-    let _ = writeln!(s, "# Compile-time benchmarks: run `{}`\n", r.run_id);
+/// The first lines of a run's summary: command, date and duration, state, machine. `running`
+/// says what an unfinished run's state means for the tool that wrote it.
+pub fn write_run_header(s: &mut String, data: &ResultsFile, running: &str) {
+    let (r, e) = (&data.run, &data.envelope);
     let state = match &data.state {
         RunState::Complete => "complete".to_string(),
-        RunState::Running => "**incomplete** (the collector stopped without finishing)".to_string(),
+        RunState::Running => format!("**incomplete** ({running})"),
         RunState::Interrupted { reason } => format!("**interrupted**: {reason}"),
     };
     let _ = writeln!(s, "- Command: `{}`", e.command);
@@ -52,6 +51,13 @@ pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
         "- Machine: {} ({} cores, {} GiB), {}, kernel {}",
         e.machine.cpu_model, e.machine.cores, e.machine.memory_gib, e.machine.os, e.machine.kernel
     );
+}
+
+pub fn render(data: &ResultsFile, graphs: &[String]) -> String {
+    let mut s = String::new();
+    let (r, e) = (&data.run, &data.envelope);
+    let _ = writeln!(s, "# Compile-time benchmarks: run `{}`\n", r.run_id);
+    write_run_header(&mut s, data, "the collector stopped without finishing");
     let _ = writeln!(
         s,
         "- Instructions: {}{}; time and memory: {} native run(s) per case (min and median below), callgrind runs per case: {}",

@@ -4,8 +4,8 @@
 
 use super::RunFile;
 use crate::report::stats::{self, Metric};
-use crate::report::summary::cell;
-use crate::results::{RunState, Status};
+use crate::report::summary::{cell, write_run_header};
+use crate::results::Status;
 use harness::report::Table;
 use std::fmt::Write as _;
 
@@ -13,24 +13,7 @@ pub fn render(f: &RunFile) -> String {
     let (r, e, p) = (&f.results.run, &f.results.envelope, &f.rustc_perf);
     let mut s = String::new();
     let _ = writeln!(s, "# rustc-perf's collector on async benchmarks: run `{}`\n", r.run_id);
-    let state = match &f.results.state {
-        RunState::Complete => "complete".to_string(),
-        RunState::Running => "**incomplete** (stopped without finishing)".to_string(),
-        RunState::Interrupted { reason } => format!("**interrupted**: {reason}"),
-    };
-    let _ = writeln!(s, "- Command: `{}`", e.command);
-    let _ = writeln!(
-        s,
-        "- Date: {} (duration {})",
-        e.date,
-        r.duration_s.map(|d| format!("{d:.0} s")).unwrap_or("-".into())
-    );
-    let _ = writeln!(s, "- State: {state}");
-    let _ = writeln!(
-        s,
-        "- Machine: {} ({} cores, {} GiB), {}, kernel {}",
-        e.machine.cpu_model, e.machine.cores, e.machine.memory_gib, e.machine.os, e.machine.kernel
-    );
+    write_run_header(&mut s, &f.results, "stopped without finishing");
     let _ = writeln!(
         s,
         "- Instrument: rustc-perf's `collector` {} from `{}`; {}: {}",
@@ -185,6 +168,7 @@ mod tests {
     use super::super::*;
     use super::render;
     use crate::results::tests::empty;
+    use crate::results::RunState;
 
     #[test]
     fn tables_ratios_and_failures() {
