@@ -3,11 +3,16 @@
 #   fetch    download Debian's rustc source package into the cache, verified by sha256
 #   prepare  tree = orig + Debian's patches (tag pristine) + patches/series (branch series)
 #   build    x.py build --stage 1: std for x86_64, core/alloc for thumbv7em and thumbv6m
-#   link     rustup toolchain link async-fork <stage1>
+#            --release: the release build (static LLVM, one codegen unit, LTO) in its own
+#            build directory, for a team to install; the quick build stays for patch work
+#   link     rustup toolchain link async-fork <stage1> (--release: async-fork-release)
 #   test     rustc's ui/mir-opt/codegen suites for coroutines and async on stage1
 #            --full: the whole ui, mir-opt, codegen-llvm, assembly-llvm (debuginfo with gdb) suites,
 #            failures compared with the pristine tree's; --full-baseline: run those on the pristine
 #            tree (own worktree and build directory) and record its failures once
+#   dist     installable tarballs of the build (--release: of the release build) with install.sh,
+#            under $ASYNC_FORK_CACHE/dist; dist --check installs them into an empty prefix, links
+#            that and runs the codegen suite and the seed claims on it
 #   export   write the tree's commits since pristine back to patches/
 #   check    (CI) sources verified and the series applies, without touching the tree
 #   status   what is fetched, prepared, built, linked, and whether it is current
@@ -16,26 +21,30 @@ set -euo pipefail
 dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 # shellcheck source=../rust/pipeline/lib.sh
 . "$dir/lib.sh"
-for f in fetch prepare build link test export check status; do . "$dir/$f.sh"; done
-[ $# -gt 0 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+for f in fetch prepare build link test dist export check status; do . "$dir/$f.sh"; done
+[ $# -gt 0 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case " $* " in
 *" prepare "* | *" build "* | *" link "* | *" test "*) "$REPO/scripts/setup.sh" --fork ;;
 esac
-full=""
+full="" kind=quick check=no
 for s in "$@"; do
     case "$s" in
     --full | --full-baseline) full=$s ;;
+    --release) kind=release ;;
+    --check) check=yes ;;
     esac
 done
 for s in "$@"; do
     case "$s" in
-    --full | --full-baseline) ;;
+    --full | --full-baseline | --release | --check) ;;
+    dist) if [ "$check" = yes ]; then step_dist_check "$kind"; else step_dist "$kind"; fi ;;
+    build | link) "step_$s" "$kind" ;;
     test) case "$full" in
         --full) step_test_full ;;
         --full-baseline) step_test_full_baseline ;;
         *) step_test ;;
         esac ;;
-    fetch | prepare | build | link | export | check | status) "step_$s" ;;
-    *) die "unknown step '$s' (fetch prepare build link test export check status)" ;;
+    fetch | prepare | export | check | status) "step_$s" ;;
+    *) die "unknown step '$s' (fetch prepare build link test dist export check status)" ;;
     esac
 done

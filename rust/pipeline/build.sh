@@ -14,17 +14,44 @@ write_commit_info() {
     else mv "$TREE/git-commit-info.new" "$TREE/git-commit-info"; fi
 }
 
+# write_stamp HASH STAGE1_DIR KIND: KIND is `quick` or `release`; a release stamp also lists the
+# settings it was built with, so every result names which compiler it measured.
 write_stamp() {
-    local hash=$1 patches
+    local hash=$1 stage1=$2 kind=$3 patches settings=""
     patches=$(series_patches | sed 's/.*/"&"/' | paste -sd, -)
-    cat >"$STAGE1/$STAMP_NAME" <<JSON
+    if [ "$kind" = release ]; then
+        settings=", \"settings\": [$(release_settings | sed 's/.*/"&"/' | paste -sd, -)]"
+    fi
+    cat >"$stage1/$STAMP_NAME" <<JSON
 {"fork": "$TOOLCHAIN_NAME", "series_hash": "$hash", "patches": [$patches],
  "tree_commit": "$(tree_git rev-parse HEAD)", "upstream": "$UPSTREAM_VERSION", "debian": "$DEBIAN_VERSION",
- "built_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"}
+ "built_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "build": "$kind"$settings}
 JSON
 }
 
+# The release build (issue 17, `fork.sh build --release`): the same tree and bootstrap.toml, in
+# its own build directory (so the quick build that patch work rebuilds incrementally is never
+# touched), with the settings below on x.py's command line. Linked as `async-fork-release`.
+# Each setting and what it measured: rust/README.md, "The release build".
+RELEASE_BUILD_DIR=${ASYNC_FORK_RELEASE_BUILD_DIR:-$FORK_CACHE/build-release}
+RELEASE_STAGE1=$RELEASE_BUILD_DIR/$HOST/stage1
+RELEASE_TOOLCHAIN=$TOOLCHAIN_NAME-release
+release_settings() {
+    # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
+    echo "llvm.link-shared=false"
+    echo "target.$HOST.llvm-config=$REPO/rust/pipeline/llvm-config-static"
+    # One codegen unit per compiler crate, and LTO across librustc_driver's crates.
+    echo "rust.codegen-units=1"
+    echo "rust.lto=thin"
+}
+
 step_build() {
+    local kind=${1:-quick} build=$BUILD_DIR stage1=$STAGE1 args=()
+    if [ "$kind" = release ]; then
+        build=$RELEASE_BUILD_DIR stage1=$RELEASE_STAGE1
+        args=(--build-dir "$build")
+        while read -r s; do args+=(--set "$s"); done < <(release_settings)
+    fi
     case "$(tree_state)" in
     "applied "*) ;;
     *) die "the tree is not prepared with the current series (state: $(tree_state)); run 'scripts/fork.sh prepare'" ;;
@@ -35,10 +62,10 @@ step_build() {
     write_commit_info "$hash"
     local targets=$HOST t start=$SECONDS
     for t in $EMBEDDED_TARGETS; do targets="$targets,$t"; done
-    say "build: ./x.py build --stage 1 library --target $targets (build dir $BUILD_DIR)"
-    (cd "$TREE" && ./x.py build --stage 1 library --target "$targets") || die "x.py build failed (see above)"
-    write_stamp "$hash"
+    say "build ($kind): ./x.py build ${args[*]} --stage 1 library --target $targets (build dir $build)"
+    (cd "$TREE" && ./x.py build "${args[@]}" --stage 1 library --target "$targets") || die "x.py build failed (see above)"
+    write_stamp "$hash" "$stage1" "$kind"
     local took=$((SECONDS - start))
-    printf '%s series=%s seconds=%s\n' "$(date -u +%FT%TZ)" "$hash" "$took" >>"$BUILD_DIR/async-fork-build-times.log"
-    say "build: done in ${took}s; stage1 at $STAGE1"
+    printf '%s series=%s seconds=%s\n' "$(date -u +%FT%TZ)" "$hash" "$took" >>"$build/async-fork-build-times.log"
+    say "build ($kind): done in ${took}s; stage1 at $stage1"
 }

@@ -305,6 +305,21 @@ pub struct ForkStamp {
     pub upstream: String,
     pub debian: String,
     pub built_at: String,
+    /// `quick` (the stage1 build patch work uses) or `release` (`fork.sh build --release`:
+    /// static LLVM, one codegen unit, LTO). Absent in stamps written before the release build
+    /// existed, which were all quick builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// The x.py settings of a release build, as `fork.sh` passed them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
+}
+
+impl ForkStamp {
+    /// Which build of the fork this is, for reports: `quick` when the stamp predates the field.
+    pub fn build_kind(&self) -> &str {
+        self.build.as_deref().unwrap_or("quick")
+    }
 }
 
 /// Everything a result needs to say about the compiler that produced it.
@@ -448,11 +463,14 @@ impl ToolchainInfo {
     /// Short identity for tables: release, plus the fork's series where there is one.
     pub fn describe(&self) -> String {
         match &self.fork {
+            // Stamps that say which build they are get it in every table; older ones (all quick
+            // builds) keep the text their committed results were rendered with.
             Some(f) => format!(
-                "{} [{} series {}]",
+                "{} [{} series {}{}]",
                 self.version.version_line,
                 f.fork,
-                &f.series_hash[..9.min(f.series_hash.len())]
+                &f.series_hash[..9.min(f.series_hash.len())],
+                f.build.as_deref().map(|b| format!(", {b} build")).unwrap_or_default()
             ),
             None => self.version.version_line.clone(),
         }
@@ -791,6 +809,28 @@ mod tests {
         assert_eq!(t.baseline().unwrap().name, "stable");
     }
 
+    #[test]
+    fn stamps_say_which_build_they_are() {
+        // A stamp from before the field: a quick build, and tables keep their old text.
+        let old = r#"{"fork": "async-fork", "series_hash": "72215b8524b2", "patches": [],
+            "tree_commit": "x", "upstream": "1.95.0", "debian": "1.95.0+dfsg1-2", "built_at": "t"}"#;
+        let stamp: ForkStamp = serde_json::from_str(old).unwrap();
+        assert_eq!(stamp.build_kind(), "quick");
+        let mut info = fake_info(true, true);
+        info.fork = Some(stamp.clone());
+        assert!(info.describe().ends_with("[async-fork series 72215b852]"), "{}", info.describe());
+        // A release stamp names itself and its settings survive a round trip.
+        let release = ForkStamp {
+            build: Some("release".into()),
+            settings: vec!["llvm.link-shared=false".into()],
+            ..stamp
+        };
+        let back: ForkStamp = serde_json::from_str(&serde_json::to_string(&release).unwrap()).unwrap();
+        assert_eq!(back, release);
+        info.fork = Some(release);
+        assert!(info.describe().ends_with("[async-fork series 72215b852, release build]"), "{}", info.describe());
+    }
+
     fn fake_info(fork: bool, accepts_z: bool) -> ToolchainInfo {
         let mut info = spec("stable").resolve().unwrap();
         info.targets_with_core = vec![Target::host()];
@@ -807,6 +847,8 @@ mod tests {
                 upstream: "1.95.0".into(),
                 debian: "0".into(),
                 built_at: "0".into(),
+                build: None,
+                settings: vec![],
             });
         }
         info
