@@ -14,7 +14,7 @@
 use crate::variant::Variant;
 use harness::rustc::{first_error_line, Invocation, Outcome};
 use harness::target::CORTEX_M4F;
-use harness::{Target, Toolchain, ToolchainInfo};
+use harness::{CoreProvision, Toolchain, ToolchainInfo};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -89,13 +89,18 @@ pub fn linker_override(toolchain: &ToolchainInfo) -> Option<PathBuf> {
 }
 
 /// Builds `variant` in release mode and returns the path of its ELF image.
-pub fn build(firmware_dir: &Path, toolchain: &ToolchainInfo, variant: Variant) -> Result<PathBuf, BuildError> {
+pub fn build(
+    firmware_dir: &Path,
+    toolchain: &ToolchainInfo,
+    core: CoreProvision,
+    variant: Variant,
+) -> Result<PathBuf, BuildError> {
     let target_dir = target_dir(firmware_dir, toolchain);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // RUSTC, the toolchain's flags (which replace any flags meant for the host build: the linker
     // script comes from the firmware's build script, so nothing is lost) and, with --build-std,
     // how core is built.
-    let settings = toolchain.cargo_settings(Some(&Target::new(CORTEX_M4F)));
+    let settings = toolchain.cargo_settings_for(Some(core));
     let mut invocation = Invocation::new(PathBuf::from(cargo))
         // Cargo says where the image is (its artifact messages on stdout), rather than us guessing
         // the layout of the target directory.

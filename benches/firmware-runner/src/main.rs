@@ -12,7 +12,7 @@ use firmware_runner::run::{run_toolchain, Settings};
 use firmware_runner::variant::Flavour;
 use harness::envelope::{command_line, Envelope};
 use harness::target::CORTEX_M4F;
-use harness::toolchain::{add_rustup_targets, default_specs, Toolchain, ToolchainArgs};
+use harness::toolchain::{add_rustup_targets, default_specs, CoreClass, Toolchain, ToolchainArgs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -38,6 +38,12 @@ struct Cli {
     /// Skip the traced run that counts instructions.
     #[arg(long)]
     no_instructions: bool,
+    /// Provide every toolchain's core this way: `build-std` builds core and alloc from each
+    /// toolchain's rust-src with the firmware's profile, so a release, a nightly without a
+    /// thumbv7em rust-std and the fork are built the same way. Default: the prebuilt core, or
+    /// -Zbuild-std for a toolchain without one when --build-std is given.
+    #[arg(long, value_enum)]
+    core: Option<CoreClass>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -60,6 +66,7 @@ fn main() -> anyhow::Result<()> {
         },
         flavours: Flavour::ALL.to_vec(),
         count_instructions: !cli.no_instructions,
+        core: cli.core,
     };
     let mut results = Vec::new();
     for t in &resolved.usable {
@@ -97,6 +104,7 @@ fn main() -> anyhow::Result<()> {
                 }
             },
             panic_sites: "branches/calls into core's panic entry points, from llvm-objdump -d".into(),
+            core: cli.core,
         },
         results,
     };

@@ -25,6 +25,10 @@ pub struct Method {
     pub profile: String,
     pub instructions: String,
     pub panic_sites: String,
+    /// `--core`: how every toolchain's core was provided; absent when each used its prebuilt one
+    /// (or `-Zbuild-std` where it had none), as in results written before the option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core: Option<harness::CoreClass>,
 }
 
 impl Report {
@@ -154,8 +158,8 @@ impl Report {
         let target = harness::Target::new(self.method.target.clone());
         for t in &self.envelope.toolchains {
             // A core built from source (--build-std) is not the prebuilt one the others use: say so.
-            let core = match t.core_for(&target) {
-                Some(p @ harness::CoreProvision::BuildStd { .. }) => format!("; core for {target}: {p}"),
+            let core = match crate::run::provision(self.method.core, t) {
+                Ok(p @ harness::CoreProvision::BuildStd { .. }) => format!("; core for {target}: {p}"),
                 _ => String::new(),
             };
             let _ = writeln!(md, "- `{}`: {} ({}){core}", t.name, t.describe(), t.rustc.display());
@@ -216,5 +220,29 @@ mod tests {
             line.ends_with("; core for thumbv7em-none-eabihf: -Zbuild-std (RUSTC_BOOTSTRAP=1)"),
             "{line}"
         );
+    }
+
+    /// With `--core build-std` a toolchain that has a prebuilt core is still built from source,
+    /// and the report says so.
+    #[test]
+    fn core_build_std_is_said_for_every_toolchain() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/firmware");
+        let (mut report, _): (super::Report, String) = harness::report::read_pair(&dir, "firmware").unwrap();
+        let t = &mut report.envelope.toolchains[0];
+        assert!(
+            !t.targets_with_core.is_empty(),
+            "the committed run's first toolchain has a prebuilt core"
+        );
+        (t.rust_src, t.fork) = (true, None);
+        t.version.release = "1.95.0".into();
+        let line = format!("- `{}`: ", t.name);
+        assert!(!report
+            .markdown()
+            .lines()
+            .any(|l| l.starts_with(&line) && l.contains("-Zbuild-std")));
+        report.method.core = Some(harness::CoreClass::BuildStd);
+        let md = report.markdown();
+        let line = md.lines().find(|l| l.starts_with(&line)).unwrap();
+        assert!(line.ends_with(": -Zbuild-std (RUSTC_BOOTSTRAP=1)"), "{line}");
     }
 }

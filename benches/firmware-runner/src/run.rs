@@ -10,7 +10,7 @@ use crate::qemu::{Qemu, RunEnd};
 use crate::transcript::{self, Output};
 use crate::variant::{Flavour, Variant};
 use harness::target::{Target, CORTEX_M4F};
-use harness::ToolchainInfo;
+use harness::{CoreClass, CoreProvision, ToolchainInfo};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,6 +23,23 @@ pub struct Settings {
     pub flavours: Vec<Flavour>,
     /// Run the extra traced QEMU run that counts instructions.
     pub count_instructions: bool,
+    /// `Some(class)`: every toolchain's core comes that way (`--core build-std` builds it from
+    /// each toolchain's rust-src, so a release, a nightly and the fork compare like with like);
+    /// `None`: the prebuilt core, or `-Zbuild-std` where there is none and `--build-std` allows it.
+    pub core: Option<CoreClass>,
+}
+
+/// How `toolchain` provides the firmware's core under `core` (see [`Settings::core`]).
+pub fn provision(core: Option<CoreClass>, toolchain: &ToolchainInfo) -> Result<CoreProvision, String> {
+    let target = Target::new(CORTEX_M4F);
+    match core {
+        Some(class) => toolchain.provision_in(&target, class),
+        None => toolchain.core_for(&target).ok_or_else(|| {
+            toolchain
+                .target_unavailable(&target)
+                .unwrap_or_else(|| format!("no core for {target}"))
+        }),
+    }
 }
 
 /// Results of one toolchain.
@@ -76,7 +93,7 @@ pub fn run_toolchain(settings: &Settings, toolchain: &ToolchainInfo) -> Toolchai
     let mut result = ToolchainResult {
         toolchain: toolchain.name.clone(),
         describe: toolchain.describe(),
-        skipped: toolchain.target_unavailable(&Target::new(CORTEX_M4F)),
+        skipped: provision(settings.core, toolchain).err(),
         flavours: Vec::new(),
     };
     if result.skipped.is_none() {
@@ -92,7 +109,14 @@ pub fn run_flavour(settings: &Settings, toolchain: &ToolchainInfo, flavour: Flav
         flavour: flavour.name().to_string(),
         ..FlavourResult::default()
     };
-    let image = match build::build(&settings.firmware_dir, toolchain, Variant::measured(flavour)) {
+    let core = match provision(settings.core, toolchain) {
+        Ok(core) => core,
+        Err(why) => {
+            r.build_error = Some(why);
+            return r;
+        }
+    };
+    let image = match build::build(&settings.firmware_dir, toolchain, core, Variant::measured(flavour)) {
         Ok(image) => image,
         Err(e) => {
             r.build_error = Some(match &e {

@@ -34,6 +34,7 @@ fn settings() -> Settings {
         qemu: Qemu::default(),
         flavours: Flavour::ALL.to_vec(),
         count_instructions: false,
+        core: None,
     }
 }
 
@@ -42,7 +43,9 @@ fn image(fault: Option<Fault>) -> PathBuf {
         flavour: Flavour::Static,
         fault,
     };
-    build(&firmware_dir(), &stable(), variant).unwrap_or_else(|e| panic!("{e}"))
+    let tc = stable();
+    let core = firmware_runner::run::provision(None, &tc).unwrap_or_else(|e| panic!("{e}"));
+    build(&firmware_dir(), &tc, core, variant).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -25,4 +25,4 @@ pub mod target;
 pub mod toolchain;
 
 pub use target::Target;
-pub use toolchain::{CoreProvision, Toolchain, ToolchainArgs, ToolchainInfo, ToolchainSpec, Toolchains};
+pub use toolchain::{CoreClass, CoreProvision, Toolchain, ToolchainArgs, ToolchainInfo, ToolchainSpec, Toolchains};

@@ -224,6 +224,35 @@ impl fmt::Display for CoreProvision {
     }
 }
 
+/// The two ways of providing `core` that measurements keep apart: a `core` built at a program's
+/// own profile (`opt-level = "s"`, fat LTO) is not the prebuilt one, so sizes and ratios are only
+/// compared within one class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoreClass {
+    /// The `core` in the sysroot: rustup's `rust-std`, or the fork's stage1 sysroot.
+    Prebuilt,
+    /// `core` and `alloc` built from the toolchain's `rust-src` with the program's profile.
+    BuildStd,
+}
+
+impl CoreClass {
+    pub const ALL: [CoreClass; 2] = [CoreClass::Prebuilt, CoreClass::BuildStd];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CoreClass::Prebuilt => "prebuilt",
+            CoreClass::BuildStd => "build-std",
+        }
+    }
+}
+
+impl fmt::Display for CoreClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a cargo build with a toolchain needs beyond its own arguments: environment (the real rustc,
 /// the spec's flags, `RUSTC_BOOTSTRAP` for build-std) and arguments (`-Zbuild-std`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -438,6 +467,34 @@ impl ToolchainInfo {
     /// target's crates only, not to build scripts), and `-Zbuild-std=core,alloc` with
     /// `RUSTC_BOOTSTRAP=1` when that is how `target`'s core is provided.
     pub fn cargo_settings(&self, target: Option<&Target>) -> CargoSettings {
+        self.cargo_settings_for(target.and_then(|t| self.core_for(t)))
+    }
+
+    /// How `target`'s core is provided in `class` (whatever `--build-std` said), or why it
+    /// cannot be.
+    pub fn provision_in(&self, target: &Target, class: CoreClass) -> Result<CoreProvision, String> {
+        let base = self.name.split_whitespace().next().unwrap_or(&self.name);
+        match class {
+            CoreClass::Prebuilt if self.has_core_for(target) => Ok(match self.fork {
+                Some(_) => CoreProvision::ForkSysroot,
+                None => CoreProvision::RustStd,
+            }),
+            CoreClass::Prebuilt => Err(format!(
+                "no prebuilt core for {target} in {} (rustup target add --toolchain {base} {target})",
+                self.name
+            )),
+            CoreClass::BuildStd if self.rust_src => Ok(CoreProvision::BuildStd {
+                needs_bootstrap: !self.accepts_z(),
+            }),
+            CoreClass::BuildStd => Err(format!(
+                "no rust-src in {} for -Zbuild-std (rustup component add --toolchain {base} rust-src)",
+                self.name
+            )),
+        }
+    }
+
+    /// [`Self::cargo_settings`] for a core provided as `provision` (`None`: a host build).
+    pub fn cargo_settings_for(&self, provision: Option<CoreProvision>) -> CargoSettings {
         let mut s = CargoSettings {
             env: vec![
                 ("RUSTC".into(), self.rustc.display().to_string()),
@@ -445,7 +502,7 @@ impl ToolchainInfo {
             ],
             args: Vec::new(),
         };
-        if let Some(CoreProvision::BuildStd { .. }) = target.and_then(|t| self.core_for(t)) {
+        if let Some(CoreProvision::BuildStd { .. }) = provision {
             s.args.push("-Zbuild-std=core,alloc".into());
             // A release rustc needs it for -Z, and so does the cargo that drives the build when it
             // is a release's (tools run the cargo that runs them, not the toolchain's own).
@@ -818,7 +875,11 @@ mod tests {
         assert_eq!(stamp.build_kind(), "quick");
         let mut info = fake_info(true, true);
         info.fork = Some(stamp.clone());
-        assert!(info.describe().ends_with("[async-fork series 72215b852]"), "{}", info.describe());
+        assert!(
+            info.describe().ends_with("[async-fork series 72215b852]"),
+            "{}",
+            info.describe()
+        );
         // A release stamp names itself and its settings survive a round trip.
         let release = ForkStamp {
             build: Some("release".into()),
@@ -828,7 +889,12 @@ mod tests {
         let back: ForkStamp = serde_json::from_str(&serde_json::to_string(&release).unwrap()).unwrap();
         assert_eq!(back, release);
         info.fork = Some(release);
-        assert!(info.describe().ends_with("[async-fork series 72215b852, release build]"), "{}", info.describe());
+        assert!(
+            info.describe()
+                .ends_with("[async-fork series 72215b852, release build]"),
+            "{}",
+            info.describe()
+        );
     }
 
     fn fake_info(fork: bool, accepts_z: bool) -> ToolchainInfo {

@@ -9,54 +9,12 @@
 
 use harness::toolchain::CoreProvision;
 use harness::{Target, ToolchainInfo};
-use serde::{Deserialize, Serialize};
-use std::fmt;
 
-/// The two ways of providing `core` that ratios keep apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum CoreClass {
-    Prebuilt,
-    BuildStd,
-}
-
-impl CoreClass {
-    pub const ALL: [CoreClass; 2] = [CoreClass::Prebuilt, CoreClass::BuildStd];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            CoreClass::Prebuilt => "prebuilt",
-            CoreClass::BuildStd => "build-std",
-        }
-    }
-}
-
-impl fmt::Display for CoreClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use harness::toolchain::CoreClass;
 
 /// How `toolchain` provides `target`'s core in `class`, or why it cannot.
 pub fn provision(toolchain: &ToolchainInfo, target: &Target, class: CoreClass) -> Result<CoreProvision, String> {
-    let base = toolchain.name.split_whitespace().next().unwrap_or(&toolchain.name);
-    match class {
-        CoreClass::Prebuilt if toolchain.has_core_for(target) => Ok(match toolchain.fork {
-            Some(_) => CoreProvision::ForkSysroot,
-            None => CoreProvision::RustStd,
-        }),
-        CoreClass::Prebuilt => Err(format!(
-            "no prebuilt core for {target} in {} (rustup target add --toolchain {base} {target})",
-            toolchain.name
-        )),
-        CoreClass::BuildStd if toolchain.rust_src => Ok(CoreProvision::BuildStd {
-            needs_bootstrap: !toolchain.accepts_z(),
-        }),
-        CoreClass::BuildStd => Err(format!(
-            "no rust-src in {} for -Zbuild-std (rustup component add --toolchain {base} rust-src)",
-            toolchain.name
-        )),
-    }
+    toolchain.provision_in(target, class)
 }
 
 /// One build of the plan: indexes into the run's toolchains and applications.
