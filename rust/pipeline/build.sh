@@ -40,17 +40,28 @@ release_settings() {
     # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
     echo "llvm.link-shared=false"
     echo "target.$HOST.llvm-config=$REPO/rust/pipeline/llvm-config-static"
+    # Link the compiler with lld (Debian's, found as `lld` on PATH, see step_build): with lld,
+    # bootstrap builds the compiler crates with -Zdefault-visibility=protected, so librustc_driver
+    # binds its own exported symbols at link time instead of looking each up at every start.
+    echo "rust.bootstrap-override-lld=external"
     # One codegen unit per compiler crate, and LTO across librustc_driver's crates.
     echo "rust.codegen-units=1"
     echo "rust.lto=thin"
 }
 
 step_build() {
-    local kind=${1:-quick} build=$BUILD_DIR stage1=$STAGE1 args=()
+    local kind=${1:-quick} build=$BUILD_DIR stage1=$STAGE1 args=() path=$PATH
     if [ "$kind" = release ]; then
         build=$RELEASE_BUILD_DIR stage1=$RELEASE_STAGE1
         args=(--build-dir "$build")
         while read -r s; do args+=(--set "$s"); done < <(release_settings)
+        # bootstrap-override-lld=external runs `lld` from PATH, and cc's -fuse-ld=lld `ld.lld`:
+        # both Debian's lld 22, and nothing else of LLVM's bin directory in front of the system's.
+        [ -x "$LLVM_BIN/lld" ] || die "build --release: no $LLVM_BIN/lld (apt-get install lld-22)"
+        mkdir -p "$FORK_CACHE/release-path"
+        ln -sfn "$LLVM_BIN/lld" "$FORK_CACHE/release-path/lld"
+        ln -sfn "$LLVM_BIN/lld" "$FORK_CACHE/release-path/ld.lld"
+        path=$FORK_CACHE/release-path:$PATH
     fi
     case "$(tree_state)" in
     "applied "*) ;;
@@ -63,7 +74,7 @@ step_build() {
     local targets=$HOST t start=$SECONDS
     for t in $EMBEDDED_TARGETS; do targets="$targets,$t"; done
     say "build ($kind): ./x.py build ${args[*]} --stage 1 library --target $targets (build dir $build)"
-    (cd "$TREE" && ./x.py build "${args[@]}" --stage 1 library --target "$targets") || die "x.py build failed (see above)"
+    (cd "$TREE" && PATH=$path ./x.py build "${args[@]}" --stage 1 library --target "$targets") || die "x.py build failed (see above)"
     write_stamp "$hash" "$stage1" "$kind"
     local took=$((SECONDS - start))
     printf '%s series=%s seconds=%s\n' "$(date -u +%FT%TZ)" "$hash" "$took" >>"$build/async-fork-build-times.log"
