@@ -12,7 +12,8 @@
 #            set under valgrind's memcheck, a state-walk smoke (one program: futures
 #            moved, dropped, copied and poisoned in every state, under memcheck; Miri is
 #            scripts/state-walk.sh's), and rustc's own async/coroutine suites
-#            (scripts/fork.sh test).
+#            (scripts/fork.sh test), and the dist tarballs of that build installed into an
+#            empty prefix and checked (scripts/fork.sh dist, dist --check).
 # A machine where the fork cannot be built fails here with the reason. ASYNC_FORK_SKIP=1 skips the
 # fork part for harness-only work, says so loudly, and is refused under CI.
 # Scratch output goes to target/ci/; committed results are not touched.
@@ -136,5 +137,9 @@ ASYNC_FORK_REQUIRED=1 cargo test -q -p difftest --test poll_after_completion
 
 step "fork: rustc's async, coroutine and print_type_sizes suites (scripts/fork.sh test)"
 scripts/fork.sh test
+
+step "fork: dist tarballs of the build install into an empty prefix and pass the codegen suite and seed claims"
+scripts/fork.sh dist
+scripts/fork.sh dist --check
 
 step "done"
