@@ -104,9 +104,6 @@ step_test_full() {
     mkdir -p "$out"
     local log=$FORK_CACHE/test-full-${hash:0:8}.log
     run_full_suites "$TREE" "$BUILD_DIR" "$log"
-    # x.py test for the host alone rebuilt the stage1 sysroot without the Cortex-M cores, the
-    # stamp and cargo: put them back (a copy of what is built, a few minutes at most).
-    step_build && step_link
     failures_of "$log" >"$out/fork-${hash:0:8}.failures"
     counts_of "$log" >"$out/fork-${hash:0:8}.counts"
     # The fork's failures once more with every switch off: a test that passes then fails because
@@ -120,6 +117,9 @@ step_test_full() {
             --compiletest-rustc-args "$SERIES_SWITCHES_OFF" $paths) >"$log.switches-off" 2>&1 || true
         failures_of "$log.switches-off" >"$out/fork-${hash:0:8}-switches-off.failures"
     fi
+    # x.py test for the host alone rebuilt the stage1 sysroot without the Cortex-M cores, the
+    # stamp and cargo: put them back (a copy of what is built, seconds).
+    step_build && step_link
     local pristine=yes
     if [ ! -f "$baseline" ]; then
         say "test --full: no pristine baseline at ${baseline#"$REPO"/} (run 'scripts/fork.sh test --full-baseline' once: an unpatched stage1, about half an hour); comparing with the switches off only"
