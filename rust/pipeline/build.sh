@@ -36,6 +36,11 @@ JSON
 RELEASE_BUILD_DIR=${ASYNC_FORK_RELEASE_BUILD_DIR:-$FORK_CACHE/build-release}
 RELEASE_STAGE1=$RELEASE_BUILD_DIR/$HOST/stage1
 RELEASE_TOOLCHAIN=$TOOLCHAIN_NAME-release
+# Where each kind of build lives, what rustup calls it, and the command that makes it.
+stage1_of() { if [ "$1" = release ]; then echo "$RELEASE_STAGE1"; else echo "$STAGE1"; fi; }
+toolchain_of() { if [ "$1" = release ]; then echo "$RELEASE_TOOLCHAIN"; else echo "$TOOLCHAIN_NAME"; fi; }
+build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --release"; else echo "scripts/fork.sh build"; fi; }
+
 release_settings() {
     # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
     echo "llvm.link-shared=false"
@@ -50,9 +55,10 @@ release_settings() {
 }
 
 step_build() {
-    local kind=${1:-quick} build=$BUILD_DIR stage1=$STAGE1 args=() path=$PATH
+    local kind=${1:-quick} build=$BUILD_DIR stage1 args=() path=$PATH
+    stage1=$(stage1_of "$kind")
     if [ "$kind" = release ]; then
-        build=$RELEASE_BUILD_DIR stage1=$RELEASE_STAGE1
+        build=$RELEASE_BUILD_DIR
         args=(--build-dir "$build")
         while read -r s; do args+=(--set "$s"); done < <(release_settings)
         # bootstrap-override-lld=external runs `lld` from PATH, and cc's -fuse-ld=lld `ld.lld`:

@@ -44,9 +44,9 @@ stage_component() {
 }
 
 step_dist() {
-    local kind=${1:-quick} stage1=$STAGE1
-    [ "$kind" = release ] && stage1=$RELEASE_STAGE1
-    [ -f "$stage1/$STAMP_NAME" ] || die "dist: no $kind build at $stage1; run 'scripts/fork.sh build$([ "$kind" = release ] && echo ' --release')'"
+    local kind=${1:-quick} stage1
+    stage1=$(stage1_of "$kind")
+    [ -f "$stage1/$STAMP_NAME" ] || die "dist: no $kind build at $stage1; run '$(build_command_of "$kind")'"
     need jq tar gzip sha256sum
     local name out tmp start=$SECONDS
     name=$(dist_name "$stage1" "$kind")
@@ -72,16 +72,16 @@ step_dist() {
 # (x86_64, thumbv7em, thumbv6m FileCheck) on it, and the seed claims measured on it and on the
 # build it was made from must be the same. The prefix and the link are removed afterwards.
 step_dist_check() {
-    local kind=${1:-quick} stage1=$STAGE1 built=$TOOLCHAIN_NAME
-    if [ "$kind" = release ]; then stage1=$RELEASE_STAGE1 built=$RELEASE_TOOLCHAIN; fi
-    local name; name=$(dist_name "$stage1" "$kind")
+    local kind=${1:-quick} stage1 built name
+    stage1=$(stage1_of "$kind") built=$(toolchain_of "$kind")
+    name=$(dist_name "$stage1" "$kind")
     local dir=$FORK_CACHE/dist/$name
-    [ -f "$dir/SHA256SUMS" ] || die "dist --check: no tarballs at $dir; run 'scripts/fork.sh dist$([ "$kind" = release ] && echo ' --release')'"
+    [ -f "$dir/SHA256SUMS" ] || die "dist --check: no tarballs at $dir; run '$(build_command_of "$kind" | sed 's/ build/ dist/')'"
     local prefix link=async-fork-dist-check work
     prefix=$(mktemp -d /tmp/async-fork-dist-check.XXXXXX)
     work=$(mktemp -d /tmp/async-fork-dist-work.XXXXXX)
-    # shellcheck disable=SC2064 # expand now
     # The prefix and the link go in any case; the work folder stays when a check fails.
+    # shellcheck disable=SC2064 # expand now
     trap "rm -rf '$prefix'; rm -f '$HOME/.rustup/toolchains/$link'" EXIT
     rmdir "$prefix"
     local start=$SECONDS

@@ -3,9 +3,9 @@
 # shellcheck shell=bash
 
 step_link() {
-    local kind=${1:-quick} stage1=$STAGE1 name=$TOOLCHAIN_NAME
-    if [ "$kind" = release ]; then stage1=$RELEASE_STAGE1 name=$RELEASE_TOOLCHAIN; fi
-    [ -f "$stage1/$STAMP_NAME" ] || die "no stage1 build at $stage1; run 'scripts/fork.sh build$([ "$kind" = release ] && echo ' --release')'"
+    local kind=${1:-quick} stage1 name
+    stage1=$(stage1_of "$kind") name=$(toolchain_of "$kind")
+    [ -f "$stage1/$STAMP_NAME" ] || die "no stage1 build at $stage1; run '$(build_command_of "$kind")'"
     # stage1 has no cargo; give it stage0's (same release) so `cargo +async-fork` works.
     if [ ! -e "$stage1/bin/cargo" ]; then ln -s "$(stage0_bin cargo)" "$stage1/bin/cargo"; fi
     # Bare-metal targets link with rust-lld, which bootstrap only builds from LLVM's own sources;

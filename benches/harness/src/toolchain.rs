@@ -344,13 +344,6 @@ pub struct ForkStamp {
     pub settings: Vec<String>,
 }
 
-impl ForkStamp {
-    /// Which build of the fork this is, for reports: `quick` when the stamp predates the field.
-    pub fn build_kind(&self) -> &str {
-        self.build.as_deref().unwrap_or("quick")
-    }
-}
-
 /// Everything a result needs to say about the compiler that produced it.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ToolchainInfo {
@@ -872,7 +865,7 @@ mod tests {
         let old = r#"{"fork": "async-fork", "series_hash": "72215b8524b2", "patches": [],
             "tree_commit": "x", "upstream": "1.95.0", "debian": "1.95.0+dfsg1-2", "built_at": "t"}"#;
         let stamp: ForkStamp = serde_json::from_str(old).unwrap();
-        assert_eq!(stamp.build_kind(), "quick");
+        assert_eq!(stamp.build, None);
         let mut info = fake_info(true, true);
         info.fork = Some(stamp.clone());
         assert!(

@@ -12,11 +12,6 @@ use harness::{Target, ToolchainInfo};
 
 pub use harness::toolchain::CoreClass;
 
-/// How `toolchain` provides `target`'s core in `class`, or why it cannot.
-pub fn provision(toolchain: &ToolchainInfo, target: &Target, class: CoreClass) -> Result<CoreProvision, String> {
-    toolchain.provision_in(target, class)
-}
-
 /// One build of the plan: indexes into the run's toolchains and applications.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -37,7 +32,7 @@ pub fn plan(toolchains: &[ToolchainInfo], classes: &[CoreClass], apps: usize, ta
                     toolchain: t,
                     class,
                     app,
-                    provision: provision(tc, target, class),
+                    provision: tc.provision_in(target, class),
                 });
             }
         }
@@ -60,20 +55,20 @@ mod tests {
         let mut tc = stable();
         tc.targets_with_core.clear();
         tc.rust_src = false;
-        let err = provision(&tc, &m4, CoreClass::Prebuilt).unwrap_err();
+        let err = tc.provision_in(&m4, CoreClass::Prebuilt).unwrap_err();
         assert!(
             err.contains("rustup target add --toolchain stable thumbv7em-none-eabihf"),
             "{err}"
         );
-        let err = provision(&tc, &m4, CoreClass::BuildStd).unwrap_err();
+        let err = tc.provision_in(&m4, CoreClass::BuildStd).unwrap_err();
         assert!(err.contains("rust-src"), "{err}");
         tc.rust_src = true;
         assert_eq!(
-            provision(&tc, &m4, CoreClass::BuildStd),
+            tc.provision_in(&m4, CoreClass::BuildStd),
             Ok(CoreProvision::BuildStd { needs_bootstrap: true })
         );
         tc.targets_with_core.push(m4.clone());
-        assert_eq!(provision(&tc, &m4, CoreClass::Prebuilt), Ok(CoreProvision::RustStd));
+        assert_eq!(tc.provision_in(&m4, CoreClass::Prebuilt), Ok(CoreProvision::RustStd));
         let steps = plan(&[tc.clone(), tc], &CoreClass::ALL, 3, &m4);
         assert_eq!(steps.len(), 12);
         assert_eq!(

@@ -27,10 +27,7 @@ fn fork_with_the_layout_switches_off_lays_out_futures_as_1_95_0() {
         return;
     };
     let target = Target::new(CORTEX_M4F);
-    let both = |class| {
-        realworld::plan::provision(&release, &target, class).is_ok()
-            && realworld::plan::provision(&fork_off, &target, class).is_ok()
-    };
+    let both = |class| release.provision_in(&target, class).is_ok() && fork_off.provision_in(&target, class).is_ok();
     let Some(class) = CoreClass::ALL.into_iter().find(|&c| both(c)) else {
         eprintln!("SKIP: 1.95.0 and the fork have no way of building core for {target} in common");
         return;
