@@ -6,6 +6,13 @@
 # benches/realworld; this only sets up.
 #
 #   scripts/realworld.sh [--toolchain SPEC]... [--baseline SPEC] [--app NAME]... [--core prebuilt|build-std]...
+#   scripts/realworld.sh --build-time [--reps N] [--toolchain SPEC]... [--baseline SPEC] [--app NAME]... [--core ...]
+#
+# --build-time: instead of measuring the images, time clean release builds of the applications with
+# all their dependencies (each in a fresh target directory, sources fetched first, untimed), N times
+# per toolchain (default 3), toolchains interleaved -> <out-dir>/build-time.{json,md}: wall time, CPU
+# time (user + sys of cargo and everything it ran), max RSS, and ratios of the medians to the
+# baseline. Default core class there: prebuilt. The files are rewritten after every build.
 #
 # Without --toolchain: 1.95.0, 1.99.1, nightly-2026-10-29, async-fork and
 # the fork with its layout switches off (realworld::FORK_LAYOUT_OFF), those installed (the others

@@ -15,7 +15,9 @@
 //! `-Zbuild-std` need; it unlocks options and changes no code), so the two steps share every
 //! dependency's fingerprint. So does a `-Zbuild-std` build driven by a release cargo (the fork's
 //! cargo is its stage0's, 1.95.0), since cargo's own `-Z` flags need it there. Each toolchain x class has its own target directory, shared by the
-//! applications, so a `core` built from source is built once.
+//! applications, so a `core` built from source is built once. The timed clean builds of
+//! `--build-time` ([`crate::build_time`]) run cargo with this same environment ([`cargo_command`])
+//! and arguments ([`common_args`]).
 
 use crate::app::App;
 use crate::plan::CoreClass;
@@ -90,16 +92,18 @@ fn bootstrap_reason(cargo: &Path, toolchain: &ToolchainInfo, provision: CoreProv
     }
 }
 
+/// The `CARGO_BUILD_JOBS` of every build: the caller's, else 1.
+pub fn jobs() -> String {
+    std::env::var("CARGO_BUILD_JOBS").unwrap_or_else(|_| "1".into())
+}
+
 /// Cargo in the application's directory with the toolchain's environment (see the module doc).
 fn invocation(cargo: &Path, app: &App, toolchain: &ToolchainInfo, settings: &BuildSettings) -> Invocation {
     let cargo_settings = toolchain.cargo_settings(None);
     let mut inv = Invocation::new(cargo)
         .cwd(&app.dir)
         .env("RUSTC_WRAPPER", "")
-        .env(
-            "CARGO_BUILD_JOBS",
-            std::env::var("CARGO_BUILD_JOBS").unwrap_or_else(|_| "1".into()),
-        )
+        .env("CARGO_BUILD_JOBS", jobs())
         .timeout(settings.timeout);
     for (k, v) in cargo_settings.env {
         inv = inv.env(k, v);
@@ -114,7 +118,35 @@ fn invocation(cargo: &Path, app: &App, toolchain: &ToolchainInfo, settings: &Bui
     inv
 }
 
-fn common_args(provision: CoreProvision, settings: &BuildSettings, target_dir: &Path) -> Vec<String> {
+/// Every cargo command of a build of `app` with `toolchain` and `provision` (the measured build
+/// and type-size pass here, the timed clean build of [`crate::build_time`]): `cargo` in the
+/// application's directory with the environment of the module doc, `RUSTC_BOOTSTRAP=1` included
+/// where it is needed, and the notes a result carries about that environment.
+pub fn cargo_command(
+    cargo: &Path,
+    app: &App,
+    toolchain: &ToolchainInfo,
+    provision: CoreProvision,
+    settings: &BuildSettings,
+) -> (Invocation, Vec<String>) {
+    let mut inv = invocation(cargo, app, toolchain, settings);
+    let mut notes = Vec::new();
+    if let Some(linker) = firmware_runner::build::linker_override(toolchain) {
+        notes.push(format!(
+            "linked with {} (the toolchain has no rust-lld)",
+            linker.display()
+        ));
+    }
+    if let Some(reason) = bootstrap_reason(cargo, toolchain, provision) {
+        inv = inv.env("RUSTC_BOOTSTRAP", "1");
+        notes.push(format!("built with RUSTC_BOOTSTRAP=1 ({reason})"));
+    }
+    (inv, notes)
+}
+
+/// `--release --target T --target-dir D --message-format=json-render-diagnostics` (the first five
+/// are what `cargo clean` takes too), and `-Zbuild-std=core,alloc` when core is built from source.
+pub fn common_args(provision: CoreProvision, settings: &BuildSettings, target_dir: &Path) -> Vec<String> {
     let mut args = vec![
         "--release".to_string(),
         "--target".into(),
@@ -129,7 +161,8 @@ fn common_args(provision: CoreProvision, settings: &BuildSettings, target_dir: &
     args
 }
 
-fn failure(step: &'static str, finished: &harness::rustc::Finished) -> BuildFailure {
+/// A cargo command that did not succeed: its first error line, or the timeout.
+pub fn failure(step: &'static str, finished: &harness::rustc::Finished) -> BuildFailure {
     BuildFailure {
         step,
         first_error: match finished.outcome {
@@ -166,11 +199,7 @@ pub fn build(
 ) -> Result<Built, BuildFailure> {
     let target_dir = target_dir(settings.work_dir, toolchain, class);
     let cargo = cargo_for(toolchain);
-    let mut base = invocation(&cargo, app, toolchain, settings);
-    let bootstrap = bootstrap_reason(&cargo, toolchain, provision);
-    if bootstrap.is_some() {
-        base = base.env("RUSTC_BOOTSTRAP", "1");
-    }
+    let (base, notes) = cargo_command(&cargo, app, toolchain, provision, settings);
     let args = common_args(provision, settings, &target_dir);
     let start = std::time::Instant::now();
     let run = |inv: Invocation, step: &'static str| {
@@ -208,16 +237,6 @@ pub fn build(
         .args(&args)
         .args(["--bin", &app.name, "--", "-Zprint-type-sizes"]);
     let finished = run(sizes, "print-type-sizes")?;
-    let mut notes = Vec::new();
-    if let Some(linker) = firmware_runner::build::linker_override(toolchain) {
-        notes.push(format!(
-            "linked with {} (the toolchain has no rust-lld)",
-            linker.display()
-        ));
-    }
-    if let Some(reason) = bootstrap {
-        notes.push(format!("built with RUSTC_BOOTSTRAP=1 ({reason})"));
-    }
     Ok(Built {
         image,
         dependencies,

@@ -11,10 +11,13 @@
 //! - [`build`]: one cargo build (and the type-size pass) with a toolchain and a provision;
 //! - [`measure`]: task statics from the ELF symbols, future sizes from `-Zprint-type-sizes`;
 //! - [`report`]: the results JSON (harness envelope first), ratios and the Markdown summary;
-//! - [`run`]: the whole plan, one build after the other, with progress.
+//! - [`run`]: the whole plan, one build after the other, with progress;
+//! - [`build_time`]: `--build-time`, a mode of its own: the CPU and wall time of clean release
+//!   builds of the applications with all their dependencies, per toolchain.
 
 pub mod app;
 pub mod build;
+pub mod build_time;
 pub mod measure;
 pub mod plan;
 pub mod report;
