@@ -3,6 +3,9 @@
 
 EMBEDDED_TARGETS="thumbv7em-none-eabihf thumbv6m-none-eabi"
 
+# shellcheck source=pgo.sh
+. "$REPO/rust/pipeline/pgo.sh"
+
 # bootstrap reads git-commit-info (Debian's patch); rustc -vV prints it as commit-hash. We put the
 # series identity there, so every result that records `rustc -vV` names the series it measured.
 # Only rustc_driver_impl reads it, so a new series costs no extra rebuild.
@@ -20,7 +23,11 @@ write_stamp() {
     local hash=$1 stage1=$2 kind=$3 patches settings=""
     patches=$(series_patches | sed 's/.*/"&"/' | paste -sd, -)
     if [ "$kind" = release ]; then
-        settings=", \"settings\": [$(release_settings | sed 's/.*/"&"/' | paste -sd, -)]"
+        settings=", \"settings\": [$({
+            release_settings
+            release_rustflags | sed 's/^/RUSTFLAGS_BOOTSTRAP=/'
+            if release_has jemalloc; then echo "jemalloc=$JEMALLOC_SO"; fi
+        } | sed 's/.*/"&"/' | paste -sd, -)]"
     fi
     cat >"$stage1/$STAMP_NAME" <<JSON
 {"fork": "$TOOLCHAIN_NAME", "series_hash": "$hash", "patches": [$patches],
@@ -41,33 +48,83 @@ stage1_of() { if [ "$1" = release ]; then echo "$RELEASE_STAGE1"; else echo "$ST
 toolchain_of() { if [ "$1" = release ]; then echo "$RELEASE_TOOLCHAIN"; else echo "$TOOLCHAIN_NAME"; fi; }
 build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --release"; else echo "scripts/fork.sh build"; fi; }
 
+# The release build's knobs, each a group of settings below, in the order rust/README.md's table
+# measures them. ASYNC_FORK_RELEASE_KNOBS picks a subset (to measure one knob against the others);
+# the default is all of them, and the stamp lists the settings a build actually had.
+RELEASE_KNOBS_ALL="static-llvm lld cgu1-lto jemalloc pgo"
+RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_ALL}
+release_has() { case " $RELEASE_KNOBS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
 release_settings() {
-    # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
-    echo "llvm.link-shared=false"
-    echo "target.$HOST.llvm-config=$REPO/rust/pipeline/llvm-config-static"
-    # Link the compiler with lld (Debian's, found as `lld` on PATH, see step_build): with lld,
-    # bootstrap builds the compiler crates with -Zdefault-visibility=protected, so librustc_driver
-    # binds its own exported symbols at link time instead of looking each up at every start.
-    echo "rust.bootstrap-override-lld=external"
-    # One codegen unit per compiler crate, and LTO across librustc_driver's crates.
-    echo "rust.codegen-units=1"
-    echo "rust.lto=thin"
+    local k
+    for k in $RELEASE_KNOBS; do
+        case " $RELEASE_KNOBS_ALL " in *" $k "*) ;; *) die "ASYNC_FORK_RELEASE_KNOBS: unknown knob '$k' (known: $RELEASE_KNOBS_ALL)" ;; esac
+    done
+    if release_has static-llvm; then
+        # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
+        echo "llvm.link-shared=false"
+        echo "target.$HOST.llvm-config=$REPO/rust/pipeline/llvm-config-static"
+    fi
+    if release_has lld; then
+        # Link the compiler with lld (Debian's, found as `lld` on PATH, see step_build): with lld,
+        # bootstrap builds the compiler crates with -Zdefault-visibility=protected, so
+        # librustc_driver binds its own exported symbols at link time instead of looking each up
+        # at every start.
+        echo "rust.bootstrap-override-lld=external"
+    fi
+    if release_has cgu1-lto; then
+        # One codegen unit per compiler crate, and LTO across librustc_driver's crates.
+        echo "rust.codegen-units=1"
+        echo "rust.lto=thin"
+    fi
+    # jemalloc: no x.py setting; see release_jemalloc, a step after x.py.
+    # pgo: no x.py setting; see rust/pipeline/pgo.sh (RUSTFLAGS_BOOTSTRAP) and release_rustflags.
+}
+
+# release_jemalloc STAGE1: the knob `jemalloc`. Rustup's compiler links jemalloc statically
+# (tikv-jemalloc-sys, overriding malloc for rustc and LLVM alike); Debian's tree has that crate
+# pruned and no way to get it without editing the tree. Instead Debian's libjemalloc.so.2 (the
+# same jemalloc 5.3.0) is copied into the sysroot's lib/ (so dist tarballs carry it) and made the
+# first DT_NEEDED of bin/rustc, where the loader finds it through rustc's RUNPATH ($ORIGIN/../lib)
+# before libc: every malloc of rustc, librustc_driver and LLVM binds to it. Idempotent; x.py puts
+# a fresh bin/rustc in place at every build, so this runs after every build.
+JEMALLOC_SO=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+release_jemalloc() {
+    local stage1=$1
+    [ -f "$JEMALLOC_SO" ] || die "build --release: no $JEMALLOC_SO (apt-get install libjemalloc2)"
+    need patchelf
+    install -m 0644 "$JEMALLOC_SO" "$stage1/lib/libjemalloc.so.2"
+    if ! patchelf --print-needed "$stage1/bin/rustc" | grep -qx libjemalloc.so.2; then
+        patchelf --add-needed libjemalloc.so.2 "$stage1/bin/rustc"
+    fi
+    [ "$(patchelf --print-needed "$stage1/bin/rustc" | head -1)" = libjemalloc.so.2 ] ||
+        die "build --release: libjemalloc.so.2 is not rustc's first DT_NEEDED"
+    "$stage1/bin/rustc" -V >/dev/null || die "build --release: rustc does not start with jemalloc"
+}
+
+# The compiler crates' extra flags in a release build (empty unless the knob `pgo` is on).
+release_rustflags() { if release_has pgo; then pgo_use_flags; fi; }
+
+# PATH for a release build: bootstrap-override-lld=external runs `lld` from PATH, and cc's
+# -fuse-ld=lld `ld.lld`: both Debian's lld 22, and nothing else of LLVM's bin directory in front
+# of the system's.
+release_path() {
+    [ -x "$LLVM_BIN/lld" ] || die "build --release: no $LLVM_BIN/lld (apt-get install lld-22)"
+    mkdir -p "$FORK_CACHE/release-path"
+    ln -sfn "$LLVM_BIN/lld" "$FORK_CACHE/release-path/lld"
+    ln -sfn "$LLVM_BIN/lld" "$FORK_CACHE/release-path/ld.lld"
+    echo "$FORK_CACHE/release-path:$PATH"
 }
 
 step_build() {
-    local kind=${1:-quick} build=$BUILD_DIR stage1 args=() path=$PATH
+    local kind=${1:-quick} build=$BUILD_DIR stage1 args=() path=$PATH rustflags=""
     stage1=$(stage1_of "$kind")
     if [ "$kind" = release ]; then
         build=$RELEASE_BUILD_DIR
         args=(--build-dir "$build")
+        release_settings >/dev/null # an unknown knob stops here, not in the subshell below
         while read -r s; do args+=(--set "$s"); done < <(release_settings)
-        # bootstrap-override-lld=external runs `lld` from PATH, and cc's -fuse-ld=lld `ld.lld`:
-        # both Debian's lld 22, and nothing else of LLVM's bin directory in front of the system's.
-        [ -x "$LLVM_BIN/lld" ] || die "build --release: no $LLVM_BIN/lld (apt-get install lld-22)"
-        mkdir -p "$FORK_CACHE/release-path"
-        ln -sfn "$LLVM_BIN/lld" "$FORK_CACHE/release-path/lld"
-        ln -sfn "$LLVM_BIN/lld" "$FORK_CACHE/release-path/ld.lld"
-        path=$FORK_CACHE/release-path:$PATH
+        path=$(release_path)
     fi
     case "$(tree_state)" in
     "applied "*) ;;
@@ -77,10 +134,15 @@ step_build() {
     [ "$(tree_state | cut -d' ' -f2)" = "$hash" ] || die "patches/ changed since prepare; run 'scripts/fork.sh prepare'"
     render_bootstrap_toml
     write_commit_info "$hash"
+    if [ "$kind" = release ] && release_has pgo; then
+        step_pgo_profile
+        rustflags=$(release_rustflags)
+    fi
     local targets=$HOST t start=$SECONDS
     for t in $EMBEDDED_TARGETS; do targets="$targets,$t"; done
-    say "build ($kind): ./x.py build ${args[*]} --stage 1 library --target $targets (build dir $build)"
-    (cd "$TREE" && PATH=$path ./x.py build "${args[@]}" --stage 1 library --target "$targets") || die "x.py build failed (see above)"
+    say "build ($kind): ./x.py build ${args[*]} --stage 1 library --target $targets (build dir $build${rustflags:+, RUSTFLAGS_BOOTSTRAP=$rustflags})"
+    (cd "$TREE" && env PATH="$path" ${rustflags:+"RUSTFLAGS_BOOTSTRAP=$rustflags"} ./x.py build "${args[@]}" --stage 1 library --target "$targets") || die "x.py build failed (see above)"
+    if [ "$kind" = release ] && release_has jemalloc; then release_jemalloc "$stage1"; fi
     write_stamp "$hash" "$stage1" "$kind"
     local took=$((SECONDS - start))
     printf '%s series=%s seconds=%s\n' "$(date -u +%FT%TZ)" "$hash" "$took" >>"$build/async-fork-build-times.log"

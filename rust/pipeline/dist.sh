@@ -3,7 +3,8 @@
 # rustup toolchain and check it against the build it came from.
 #
 # Written to $FORK_CACHE/dist/<name>/, <name> = async-fork-<debian version>-<series:8>-<build>:
-#   <name>-rustc.tar.gz                       bin/rustc, lib/librustc_driver-*.so, the stamp
+#   <name>-rustc.tar.gz                       bin/rustc, lib/librustc_driver-*.so (and libjemalloc.so.2
+#                                             of a release build), the stamp
 #   <name>-rust-std-x86_64-unknown-linux-gnu.tar.gz
 #   <name>-rust-std-thumbv7em-none-eabihf.tar.gz, <name>-rust-std-thumbv6m-none-eabi.tar.gz
 #   <name>-cargo.tar.gz                       stage0's cargo (the same release, 1.95.0)
@@ -30,6 +31,8 @@ stage_component() {
     rustc)
         cp "$s/bin/rustc" "$d/bin/"
         cp "$s"/lib/librustc_driver-*.so "$d/lib/"
+        # The release build's jemalloc (knob `jemalloc`, pipeline/build.sh), when it has it.
+        if [ -f "$s/lib/libjemalloc.so.2" ]; then cp "$s/lib/libjemalloc.so.2" "$d/lib/"; fi
         cp "$s/$STAMP_NAME" "$d/$STAMP_NAME" ;;
     rust-std-*)
         local t=${c#rust-std-}
