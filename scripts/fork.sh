@@ -3,7 +3,8 @@
 #   fetch    download Debian's rustc source package into the cache, verified by sha256
 #   prepare  tree = orig + Debian's patches (tag pristine) + patches/series (branch series)
 #   build    x.py build --stage 1: std for x86_64, core/alloc for thumbv7em and thumbv6m
-#            --release: the release build (static LLVM, one codegen unit, LTO) in its own
+#            --release: the release build (static LLVM, lld, packed relocations, one codegen
+#            unit and LTO, jemalloc, PGO; ASYNC_FORK_RELEASE_KNOBS picks a subset) in its own
 #            build directory, for a team to install; the quick build stays for patch work
 #   link     rustup toolchain link async-fork <stage1> (--release: async-fork-release)
 #   test     rustc's ui/mir-opt/codegen suites for coroutines and async on stage1
@@ -13,6 +14,7 @@
 #   dist     installable tarballs of the build (--release: of the release build) with install.sh,
 #            under $ASYNC_FORK_CACHE/dist; dist --check installs them into an empty prefix, links
 #            that and runs the codegen suite and the seed claims on it
+#   snapshot NAME  a frozen copy of stage1 (--release: of the release build), linked as NAME
 #   export   write the tree's commits since pristine back to patches/
 #   check    (CI) sources verified and the series applies, without touching the tree
 #   status   what is fetched, prepared, built, linked, and whether it is current
@@ -21,22 +23,29 @@ set -euo pipefail
 dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 # shellcheck source=../rust/pipeline/lib.sh
 . "$dir/lib.sh"
-for f in fetch prepare build link test dist export check status; do . "$dir/$f.sh"; done
-[ $# -gt 0 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+for f in fetch prepare build link test dist snapshot export check status; do . "$dir/$f.sh"; done
+[ $# -gt 0 ] || { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case " $* " in
 *" prepare "* | *" build "* | *" link "* | *" test "*) "$REPO/scripts/setup.sh" --fork ;;
 esac
-full="" kind=quick check=no
+full="" kind=quick check=no snapshot_name=""
+prev=""
 for s in "$@"; do
+    if [ "$prev" = snapshot ]; then snapshot_name=$s; fi
+    prev=$s
     case "$s" in
     --full | --full-baseline) full=$s ;;
     --release) kind=release ;;
     --check) check=yes ;;
     esac
 done
+prev=""
 for s in "$@"; do
+    if [ "$prev" = snapshot ]; then prev=$s; continue; fi # the snapshot's name
+    prev=$s
     case "$s" in
     --full | --full-baseline | --release | --check) ;;
+    snapshot) step_snapshot "$kind" "$snapshot_name" ;;
     dist) if [ "$check" = yes ]; then step_dist_check "$kind"; else step_dist "$kind"; fi ;;
     build | link) "step_$s" "$kind" ;;
     test) case "$full" in
@@ -45,6 +54,6 @@ for s in "$@"; do
         *) step_test ;;
         esac ;;
     fetch | prepare | export | check | status) "step_$s" ;;
-    *) die "unknown step '$s' (fetch prepare build link test dist export check status)" ;;
+    *) die "unknown step '$s' (fetch prepare build link test dist snapshot export check status)" ;;
     esac
 done

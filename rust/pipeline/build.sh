@@ -23,9 +23,11 @@ write_stamp() {
     local hash=$1 stage1=$2 kind=$3 patches settings=""
     patches=$(series_patches | sed 's/.*/"&"/' | paste -sd, -)
     if [ "$kind" = release ]; then
-        settings=", \"settings\": [$({
+        # shellcheck disable=SC2086 # the knobs are a word list
+        settings=", \"knobs\": [$(printf '"%s"\n' $RELEASE_KNOBS | paste -sd, -)]"
+        settings="$settings, \"settings\": [$({
             release_settings
-            release_rustflags | sed 's/^/RUSTFLAGS_BOOTSTRAP=/'
+            release_rustflags | sed -n 's/^./compiler-rustflags=&/p'
             if release_has jemalloc; then echo "jemalloc=$JEMALLOC_SO"; fi
         } | sed 's/.*/"&"/' | paste -sd, -)]"
     fi
@@ -51,7 +53,7 @@ build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --r
 # The release build's knobs, each a group of settings below, in the order rust/README.md's table
 # measures them. ASYNC_FORK_RELEASE_KNOBS picks a subset (to measure one knob against the others);
 # the default is all of them, and the stamp lists the settings a build actually had.
-RELEASE_KNOBS_ALL="static-llvm lld cgu1-lto jemalloc pgo"
+RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc pgo"
 RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_ALL}
 release_has() { case " $RELEASE_KNOBS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
@@ -102,8 +104,38 @@ release_jemalloc() {
     "$stage1/bin/rustc" -V >/dev/null || die "build --release: rustc does not start with jemalloc"
 }
 
-# The compiler crates' extra flags in a release build (empty unless the knob `pgo` is on).
-release_rustflags() { if release_has pgo; then pgo_use_flags; fi; }
+# The compiler crates' extra flags in a release build, given to stage0's compilations of them by
+# pipeline/rustc-wrapper (x.py has no setting for either; see there):
+# - relr: librustc_driver and rustc linked with packed relative relocations (DT_RELR, glibc >= 2.36,
+#   which Debian 12 has). The static build has ~280,000 R_X86_64_RELATIVE relocations, which the
+#   loader applies one Rela entry at a time at every start; as a DT_RELR bitmap they cost a
+#   fraction of that.
+# - pgo: -Cprofile-use of the series' profile (pipeline/pgo.sh).
+release_rustflags() {
+    local f=()
+    if release_has relr; then f+=("-Clink-arg=-Wl,-z,pack-relative-relocs"); fi
+    if release_has pgo; then f+=("$(pgo_use_flags)"); fi
+    echo "${f[*]}"
+}
+
+# xpy_release BUILD_DIR FLAGS X.PY-ARGS...: x.py in the tree for a release (or PGO) build, whose
+# compiler crates get FLAGS through pipeline/rustc-wrapper. Cargo's fingerprints do not see those
+# flags, so when they differ from the last build's in BUILD_DIR, the compiler is built anew.
+xpy_release() {
+    local build=$1 flags=$2 stamp path
+    shift 2
+    stamp=$build/async-fork-compiler-rustflags
+    if [ -d "$build/$HOST/stage1-rustc" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$flags" ]; then
+        say "compiler flags changed ('$(cat "$stamp" 2>/dev/null)' -> '$flags'): rebuilding the compiler in $build"
+        rm -rf "$build/$HOST/stage1-rustc"
+    fi
+    mkdir -p "$build"
+    printf '%s\n' "$flags" >"$stamp"
+    path=$(release_path)
+    (cd "$TREE" && env PATH="$path" RUSTC_WRAPPER="$REPO/rust/pipeline/rustc-wrapper" \
+        ASYNC_FORK_STAGE0_RUSTC="$(stage0_bin rustc)" ASYNC_FORK_COMPILER_RUSTFLAGS="$flags" \
+        ./x.py build --build-dir "$build" "$@")
+}
 
 # PATH for a release build: bootstrap-override-lld=external runs `lld` from PATH, and cc's
 # -fuse-ld=lld `ld.lld`: both Debian's lld 22, and nothing else of LLVM's bin directory in front
@@ -117,14 +149,12 @@ release_path() {
 }
 
 step_build() {
-    local kind=${1:-quick} build=$BUILD_DIR stage1 args=() path=$PATH rustflags=""
+    local kind=${1:-quick} build=$BUILD_DIR stage1 args=() rustflags=""
     stage1=$(stage1_of "$kind")
     if [ "$kind" = release ]; then
         build=$RELEASE_BUILD_DIR
-        args=(--build-dir "$build")
         release_settings >/dev/null # an unknown knob stops here, not in the subshell below
         while read -r s; do args+=(--set "$s"); done < <(release_settings)
-        path=$(release_path)
     fi
     case "$(tree_state)" in
     "applied "*) ;;
@@ -134,14 +164,18 @@ step_build() {
     [ "$(tree_state | cut -d' ' -f2)" = "$hash" ] || die "patches/ changed since prepare; run 'scripts/fork.sh prepare'"
     render_bootstrap_toml
     write_commit_info "$hash"
-    if [ "$kind" = release ] && release_has pgo; then
-        step_pgo_profile
+    if [ "$kind" = release ]; then
+        if release_has pgo; then step_pgo_profile; fi
         rustflags=$(release_rustflags)
     fi
     local targets=$HOST t start=$SECONDS
     for t in $EMBEDDED_TARGETS; do targets="$targets,$t"; done
-    say "build ($kind): ./x.py build ${args[*]} --stage 1 library --target $targets (build dir $build${rustflags:+, RUSTFLAGS_BOOTSTRAP=$rustflags})"
-    (cd "$TREE" && env PATH="$path" ${rustflags:+"RUSTFLAGS_BOOTSTRAP=$rustflags"} ./x.py build "${args[@]}" --stage 1 library --target "$targets") || die "x.py build failed (see above)"
+    say "build ($kind): ./x.py build ${args[*]} --stage 1 library --target $targets (build dir $build${rustflags:+, compiler crates with $rustflags})"
+    if [ "$kind" = release ]; then
+        xpy_release "$build" "$rustflags" "${args[@]}" --stage 1 library --target "$targets" || die "x.py build failed (see above)"
+    else
+        (cd "$TREE" && ./x.py build --stage 1 library --target "$targets") || die "x.py build failed (see above)"
+    fi
     if [ "$kind" = release ] && release_has jemalloc; then release_jemalloc "$stage1"; fi
     write_stamp "$hash" "$stage1" "$kind"
     local took=$((SECONDS - start))

@@ -9,11 +9,11 @@
 # The profile is kept per series under $FORK_CACHE/pgo/, so a release rebuild of the same series
 # does not train again.
 #
-# Why RUSTFLAGS_BOOTSTRAP and not `rust.profile-generate`/`profile-use`: bootstrap applies those
-# only when the building compiler is stage1 (i.e. to a stage2 compiler). The fork's compiler is
-# stage1, built by rustup's 1.95.0 (`local-rebuild`), whose sysroot carries profiler_builtins and
-# whose LLVM is 22 like Debian's llvm-profdata-22; RUSTFLAGS_BOOTSTRAP reaches exactly the crates
-# stage0 builds, the compiler's (std is built by stage1 and is not instrumented).
+# Why not `rust.profile-generate`/`profile-use`: bootstrap applies those only when the building
+# compiler is stage1 (i.e. to a stage2 compiler). The fork's compiler is stage1, built by rustup's
+# 1.95.0 (`local-rebuild`), whose sysroot carries profiler_builtins and whose LLVM is 22 like
+# Debian's llvm-profdata-22; pipeline/rustc-wrapper gives the flags to exactly the compilations of
+# the compiler's crates (std, build scripts and proc macros are not instrumented).
 #
 # The training set is disjoint from what rust/README.md's table measures (our workloads of the
 # default run, the embassy firmware). It is opt-dist's set for rustc, plus hyper and futures so that
@@ -69,7 +69,7 @@ pgo_train() {
 # without cgu1-lto (instrumentation precedes inlining, so the profile applies to the one-unit,
 # LTO build; the instrumented build is quicker with the default units).
 step_pgo_profile() {
-    local profile raw gen_stage1 args=(--build-dir "$PGO_GEN_BUILD_DIR") s start=$SECONDS flags
+    local profile raw gen_stage1 args=() s start=$SECONDS flags
     profile=$(pgo_profile)
     if [ -s "$profile" ]; then say "pgo: using $profile"; return; fi
     [ -x "$LLVM_BIN/llvm-profdata" ] || die "pgo: no $LLVM_BIN/llvm-profdata (apt-get install llvm-22)"
@@ -81,10 +81,12 @@ step_pgo_profile() {
         case "$s" in rust.codegen-units=* | rust.lto=*) ;; *) args+=(--set "$s") ;; esac
     done < <(release_settings)
     flags="-Cprofile-generate=$raw -Cllvm-args=-vp-counters-per-site=4 -Cllvm-args=-static-func-strip-dirname-prefix=$(pgo_strip_prefix)"
-    say "pgo: instrumented build: ./x.py build ${args[*]} --stage 1 library --target $HOST (RUSTFLAGS_BOOTSTRAP=$flags)"
-    (cd "$TREE" && PATH=$(release_path) RUSTFLAGS_BOOTSTRAP="$flags" \
-        ./x.py build "${args[@]}" --stage 1 library --target "$HOST") || die "pgo: instrumented build failed (see above)"
-    # The build itself ran instrumented build scripts of nothing, but be sure: only training counts.
+    say "pgo: instrumented build: ./x.py build ${args[*]} --stage 1 library --target $HOST (build dir $PGO_GEN_BUILD_DIR, compiler crates with $flags)"
+    xpy_release "$PGO_GEN_BUILD_DIR" "$flags" "${args[@]}" --stage 1 library --target "$HOST" ||
+        die "pgo: instrumented build failed (see above)"
+    readelf -S -W "$gen_stage1"/lib/librustc_driver-*.so | grep -q __llvm_prf_cnts ||
+        die "pgo: $gen_stage1 is not instrumented (librustc_driver has no __llvm_prf_cnts section)"
+    # The instrumented stage1 compiled std during the build: only the training run counts.
     rm -f "$raw"/*.profraw
     say "pgo: instrumented build done in $((SECONDS - start)) s"
     pgo_train "$gen_stage1" "$raw"

@@ -334,14 +334,18 @@ pub struct ForkStamp {
     pub upstream: String,
     pub debian: String,
     pub built_at: String,
-    /// `quick` (the stage1 build patch work uses) or `release` (`fork.sh build --release`:
-    /// static LLVM, one codegen unit, LTO). Absent in stamps written before the release build
-    /// existed, which were all quick builds.
+    /// `quick` (the stage1 build patch work uses) or `release` (`fork.sh build --release`).
+    /// Absent in stamps written before the release build existed, which were all quick builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
-    /// The x.py settings of a release build, as `fork.sh` passed them.
+    /// The settings of a release build, as `fork.sh` applied them (x.py `--set`s, the compiler
+    /// crates' flags, the allocator).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<String>,
+    /// The knobs of a release build (`static-llvm lld relr cgu1-lto jemalloc pgo` or a subset,
+    /// rust/README.md); absent in release stamps written before knobs could be chosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub knobs: Vec<String>,
 }
 
 /// Everything a result needs to say about the compiler that produced it.
@@ -520,7 +524,11 @@ impl ToolchainInfo {
                 self.version.version_line,
                 f.fork,
                 &f.series_hash[..9.min(f.series_hash.len())],
-                f.build.as_deref().map(|b| format!(", {b} build")).unwrap_or_default()
+                match (f.build.as_deref(), f.knobs.is_empty()) {
+                    (None, _) => String::new(),
+                    (Some(b), true) => format!(", {b} build"),
+                    (Some(b), false) => format!(", {b} build: {}", f.knobs.join(" ")),
+                }
             ),
             None => self.version.version_line.clone(),
         }
@@ -881,10 +889,21 @@ mod tests {
         };
         let back: ForkStamp = serde_json::from_str(&serde_json::to_string(&release).unwrap()).unwrap();
         assert_eq!(back, release);
-        info.fork = Some(release);
+        info.fork = Some(release.clone());
         assert!(
             info.describe()
                 .ends_with("[async-fork series 72215b852, release build]"),
+            "{}",
+            info.describe()
+        );
+        // A release stamp with its knobs names them, so a table of knobs says which is which.
+        info.fork = Some(ForkStamp {
+            knobs: vec!["static-llvm".into(), "lld".into()],
+            ..release
+        });
+        assert!(
+            info.describe()
+                .ends_with("[async-fork series 72215b852, release build: static-llvm lld]"),
             "{}",
             info.describe()
         );
@@ -908,6 +927,7 @@ mod tests {
                 built_at: "0".into(),
                 build: None,
                 settings: vec![],
+                knobs: vec![],
             });
         }
         info
