@@ -4,7 +4,7 @@
 #   prepare  tree = orig + Debian's patches (tag pristine) + patches/series (branch series)
 #   build    x.py build --stage 1: std for x86_64, core/alloc for thumbv7em and thumbv6m
 #            --release: the release build (static LLVM, lld, packed relocations, one codegen
-#            unit and LTO, jemalloc, PGO; ASYNC_FORK_RELEASE_KNOBS picks a subset) in its own
+#            unit and LTO, PGO; ASYNC_FORK_RELEASE_KNOBS picks knobs, e.g. jemalloc) in its own
 #            build directory, for a team to install; the quick build stays for patch work
 #   link     rustup toolchain link async-fork <stage1> (--release: async-fork-release)
 #   test     rustc's ui/mir-opt/codegen suites for coroutines and async on stage1

@@ -52,9 +52,11 @@ build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --r
 
 # The release build's knobs, each a group of settings below, in the order rust/README.md's table
 # measures them. ASYNC_FORK_RELEASE_KNOBS picks a subset (to measure one knob against the others);
-# the default is all of them, and the stamp lists the settings a build actually had.
+# the stamp lists the knobs and settings a build actually had.
 RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc pgo"
-RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_ALL}
+# The default leaves out `jemalloc`, which did not pay (rust/README.md, "The release build").
+RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto pgo"
+RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_DEFAULT}
 release_has() { case " $RELEASE_KNOBS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 release_settings() {
@@ -83,25 +85,37 @@ release_settings() {
     # pgo: no x.py setting; see rust/pipeline/pgo.sh (RUSTFLAGS_BOOTSTRAP) and release_rustflags.
 }
 
-# release_jemalloc STAGE1: the knob `jemalloc`. Rustup's compiler links jemalloc statically
-# (tikv-jemalloc-sys, overriding malloc for rustc and LLVM alike); Debian's tree has that crate
-# pruned and no way to get it without editing the tree. Instead Debian's libjemalloc.so.2 (the
-# same jemalloc 5.3.0) is copied into the sysroot's lib/ (so dist tarballs carry it) and made the
-# first DT_NEEDED of bin/rustc, where the loader finds it through rustc's RUNPATH ($ORIGIN/../lib)
-# before libc: every malloc of rustc, librustc_driver and LLVM binds to it. Idempotent; x.py puts
-# a fresh bin/rustc in place at every build, so this runs after every build.
+# release_allocator STAGE1: the knob `jemalloc`, applied or taken back. Rustup's compiler links
+# jemalloc statically (tikv-jemalloc-sys, overriding malloc for rustc and LLVM alike); Debian's
+# tree has that crate pruned and no way to get it without editing the tree. With the knob, Debian's
+# libjemalloc.so.2 (the same jemalloc 5.3.0) is copied into the sysroot's lib/ (so dist tarballs
+# carry it) and made the first DT_NEEDED of bin/rustc, where the loader finds it through rustc's
+# RUNPATH ($ORIGIN/../lib) before libc: every malloc of rustc, librustc_driver and LLVM binds to
+# it. Without the knob (the default: it saves instructions but costs wall time, see
+# rust/README.md), a rustc that has it loses it. x.py does not always put a fresh bin/rustc in
+# place, so this runs after every release build either way.
 JEMALLOC_SO=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-release_jemalloc() {
-    local stage1=$1
-    [ -f "$JEMALLOC_SO" ] || die "build --release: no $JEMALLOC_SO (apt-get install libjemalloc2)"
-    need patchelf
-    install -m 0644 "$JEMALLOC_SO" "$stage1/lib/libjemalloc.so.2"
-    if ! patchelf --print-needed "$stage1/bin/rustc" | grep -qx libjemalloc.so.2; then
-        patchelf --add-needed libjemalloc.so.2 "$stage1/bin/rustc"
+release_allocator() {
+    local stage1=$1 rustc=$1/bin/rustc
+    if release_has jemalloc; then
+        [ -f "$JEMALLOC_SO" ] || die "build --release: no $JEMALLOC_SO (apt-get install libjemalloc2)"
+        need patchelf
+        install -m 0644 "$JEMALLOC_SO" "$stage1/lib/libjemalloc.so.2"
+        if ! patchelf --print-needed "$rustc" | grep -qx libjemalloc.so.2; then
+            patchelf --add-needed libjemalloc.so.2 "$rustc"
+        fi
+        [ "$(patchelf --print-needed "$rustc" | head -1)" = libjemalloc.so.2 ] ||
+            die "build --release: libjemalloc.so.2 is not rustc's first DT_NEEDED"
+    else
+        if [ -f "$stage1/lib/libjemalloc.so.2" ] || readelf -d "$rustc" | grep -q 'libjemalloc'; then
+            need patchelf
+            if patchelf --print-needed "$rustc" | grep -qx libjemalloc.so.2; then
+                patchelf --remove-needed libjemalloc.so.2 "$rustc"
+            fi
+            rm -f "$stage1/lib/libjemalloc.so.2"
+        fi
     fi
-    [ "$(patchelf --print-needed "$stage1/bin/rustc" | head -1)" = libjemalloc.so.2 ] ||
-        die "build --release: libjemalloc.so.2 is not rustc's first DT_NEEDED"
-    "$stage1/bin/rustc" -V >/dev/null || die "build --release: rustc does not start with jemalloc"
+    "$rustc" -V >/dev/null || die "build --release: $rustc does not start"
 }
 
 # The compiler crates' extra flags in a release build, given to stage0's compilations of them by
@@ -176,7 +190,7 @@ step_build() {
     else
         (cd "$TREE" && ./x.py build --stage 1 library --target "$targets") || die "x.py build failed (see above)"
     fi
-    if [ "$kind" = release ] && release_has jemalloc; then release_jemalloc "$stage1"; fi
+    if [ "$kind" = release ]; then release_allocator "$stage1"; fi
     write_stamp "$hash" "$stage1" "$kind"
     local took=$((SECONDS - start))
     printf '%s series=%s seconds=%s\n' "$(date -u +%FT%TZ)" "$hash" "$took" >>"$build/async-fork-build-times.log"

@@ -34,8 +34,12 @@ pgo_strip_prefix() {
     echo $(($(printf '%s' "$real" | tr '/' '\n' | grep -c .) + 1))
 }
 
-# The flags the final release build's compiler crates get (printed for the stamp as well).
-pgo_use_flags() { echo "-Cprofile-use=$(pgo_profile)"; }
+# The flags the final release build's compiler crates get (printed for the stamp as well). The
+# same -static-func-strip-dirname-prefix as when the profile was written: without it, every
+# internal function's profile name (file path and name) differs and its profile is not found.
+pgo_use_flags() {
+    echo "-Cprofile-use=$(pgo_profile) -Cllvm-args=-static-func-strip-dirname-prefix=$(pgo_strip_prefix)"
+}
 
 # pgo_train STAGE1 RAW_DIR: the training run. Every benchmark is copied to a scratch directory
 # (the pinned tree stays untouched) and checked, built and built with --release.
