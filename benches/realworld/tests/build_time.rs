@@ -3,6 +3,8 @@
 //! line, and the run goes on to time the other toolchain's builds; an unknown toolchain is listed
 //! as unavailable, not fatal.
 
+mod common;
+
 use harness::envelope::Envelope;
 use harness::target::CORTEX_M4F;
 use harness::{Target, ToolchainSpec};
@@ -11,7 +13,6 @@ use realworld::build::BuildSettings;
 use realworld::build_time::cargo::CleanBuild;
 use realworld::build_time::report::{BuildOutcome, BuildTimeReport, Method, SCHEMA};
 use realworld::plan::CoreClass;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -50,17 +51,7 @@ fn a_failing_compiler_is_recorded_and_the_other_toolchain_is_timed() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    // Answers cargo's questions (-vV, --print) as the real rustc, fails every compilation.
-    let fake = dir.path().join("rustc");
-    std::fs::write(
-        &fake,
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -vV|--print*|-) exec {} \"$@\";; esac; done\necho 'error: injected failure' >&2\nexit 1\n",
-            stable.rustc.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = common::failing_rustc(dir.path(), &stable.rustc);
     let failing = ToolchainSpec::plain(harness::Toolchain::Path(fake)).resolve().unwrap();
     let toolchains = [failing.clone(), stable.clone()];
     let apps = [tiny_app(&dir.path().join("tiny"))];

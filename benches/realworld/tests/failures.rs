@@ -1,12 +1,13 @@
 //! Bad input is reported, never a crash: a compiler that rejects the application (its first error
 //! line is kept and the other builds still run), an unknown toolchain, a missing core or rust-src.
 
+mod common;
+
 use harness::target::CORTEX_M4F;
 use harness::{Target, ToolchainSpec};
 use realworld::build::BuildSettings;
 use realworld::plan::CoreClass;
 use realworld::report::Status;
-use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 #[test]
@@ -14,17 +15,7 @@ fn a_failing_compiler_is_reported_with_its_first_error_and_the_run_goes_on() {
     let stable = "stable".parse::<ToolchainSpec>().unwrap().resolve().unwrap();
     let dir = std::env::temp_dir().join(format!("realworld-fake-rustc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    // Answers cargo's questions (-vV, --print) as the real rustc, fails every compilation.
-    let fake = dir.join("rustc");
-    std::fs::write(
-        &fake,
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -vV|--print*|-) exec {} \"$@\";; esac; done\necho 'error: injected failure' >&2\nexit 1\n",
-            stable.rustc.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = common::failing_rustc(&dir, &stable.rustc);
     let toolchain = ToolchainSpec::plain(harness::Toolchain::Path(fake)).resolve().unwrap();
     let target = Target::new(CORTEX_M4F);
     let apps = realworld::app::discover(&realworld::crate_dir().join("apps")).unwrap();
