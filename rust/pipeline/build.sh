@@ -147,7 +147,7 @@ xpy_release() {
     printf '%s\n' "$flags" >"$stamp"
     path=$(release_path)
     (cd "$TREE" && env PATH="$path" RUSTC_WRAPPER="$REPO/rust/pipeline/rustc-wrapper" \
-        ASYNC_FORK_STAGE0_RUSTC="$(stage0_bin rustc)" ASYNC_FORK_COMPILER_RUSTFLAGS="$flags" \
+        ASYNC_FORK_STAGE0_RUSTC="$(realpath "$(stage0_bin rustc)")" ASYNC_FORK_COMPILER_RUSTFLAGS="$flags" \
         ./x.py build --build-dir "$build" "$@")
 }
 
