@@ -627,15 +627,24 @@ pub fn installed_rustup_toolchains() -> Vec<String> {
 /// Add the targets `rustup` lacks to the rustup toolchain `name` (`rustup target add`, quietly).
 /// Returns the targets it still lacks, with rustup's reason; the caller reports them, and the
 /// toolchain's cases for them are skipped (see [`ToolchainInfo::target_unavailable`]).
+/// A target whose `core` is already in the toolchain's sysroot is left alone: a linked toolchain
+/// (the fork, its snapshots) has its cores there, and rustup cannot add targets to it.
 pub fn add_rustup_targets(name: &str, targets: &[&str]) -> Vec<(String, String)> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed", "--toolchain", name])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
+    let in_sysroot = Command::new("rustup")
+        .args(["run", name, "rustc", "--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| targets_with_core(Path::new(String::from_utf8_lossy(&o.stdout).trim())))
+        .unwrap_or_default();
     let mut missing = Vec::new();
     for &t in targets {
-        if installed.lines().any(|l| l.trim() == t) {
+        if installed.lines().any(|l| l.trim() == t) || in_sysroot.iter().any(|c| c.triple() == t) {
             continue;
         }
         eprintln!("rustup target add --toolchain {name} {t}");
@@ -992,5 +1001,17 @@ mod tests {
         assert!(matches!(err, ToolchainError::NotInstalled { .. }), "{err}");
         let err = Toolchain::parse("/nonexistent/rustc").resolve().unwrap_err();
         assert!(err.to_string().contains("not installed"), "{err}");
+    }
+
+    /// A linked toolchain has its Cortex-M cores in its sysroot, and rustup can neither list nor
+    /// add targets for it: no target may be reported missing. Runs where the fork is linked.
+    #[test]
+    fn linked_toolchain_cores_are_found_in_its_sysroot() {
+        if !installed_rustup_toolchains().iter().any(|n| n == "async-fork") {
+            eprintln!("skipped: async-fork is not linked");
+            return;
+        }
+        let missing = add_rustup_targets("async-fork", &crate::target::EMBEDDED_TARGETS);
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }
