@@ -20,6 +20,9 @@ rustup which --toolchain async-fork rustc >/dev/null 2>&1 ||
 off="async-fork -Z$switch=no"
 HARNESS_COMMAND="scripts/fork-ab.sh $switch$(printf ' %q' "$@")"
 export HARNESS_COMMAND
+# results/fork-ab unless the options name another --out.
+out=(--out results/fork-ab)
+for a in "$@"; do case "$a" in --out | --out=*) out=() ;; esac; done
 exec ./scripts/bench.sh -t "$off" -t async-fork --baseline "$off" \
     -w await-call-tree -w await-call-tree-polled -w no-std-async -w family:chain \
-    -p check -p debug -p opt -s full -s incr-unchanged --out results/fork-ab "$@"
+    -p check -p debug -p opt -s full -s incr-unchanged "${out[@]}" "$@"
