@@ -627,14 +627,10 @@ pub fn installed_rustup_toolchains() -> Vec<String> {
 /// Add the targets `rustup` lacks to the rustup toolchain `name` (`rustup target add`, quietly).
 /// Returns the targets it still lacks, with rustup's reason; the caller reports them, and the
 /// toolchain's cases for them are skipped (see [`ToolchainInfo::target_unavailable`]).
-/// A target whose `core` is already in the toolchain's sysroot is left alone: a linked toolchain
-/// (the fork, its snapshots) has its cores there, and rustup cannot add targets to it.
+/// What is installed is read from the toolchain's sysroot (a target whose `core` is there is left
+/// alone), not from `rustup target list`: a linked toolchain (the fork, its snapshots) has its
+/// cores there too, and rustup can neither list nor add targets for it.
 pub fn add_rustup_targets(name: &str, targets: &[&str]) -> Vec<(String, String)> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed", "--toolchain", name])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
     let in_sysroot = Command::new("rustup")
         .args(["run", name, "rustc", "--print", "sysroot"])
         .output()
@@ -644,7 +640,7 @@ pub fn add_rustup_targets(name: &str, targets: &[&str]) -> Vec<(String, String)>
         .unwrap_or_default();
     let mut missing = Vec::new();
     for &t in targets {
-        if installed.lines().any(|l| l.trim() == t) || in_sysroot.iter().any(|c| c.triple() == t) {
+        if in_sysroot.iter().any(|c| c.triple() == t) {
             continue;
         }
         eprintln!("rustup target add --toolchain {name} {t}");
