@@ -31,7 +31,9 @@ pub fn crate_dir() -> PathBuf {
 }
 
 /// The fork with every switch of its series that changes layouts turned off: patches 0001/0002
-/// (relocated arguments), 0004 (dead saved locals share bytes) and 0005 (shared offsets). Its
-/// futures must be laid out exactly as 1.95.0's (`tests/switch_off.rs`).
-pub const FORK_LAYOUT_OFF: &str =
-    "async-fork -Zrelocate-coroutine-upvars=no -Zoverlap-dead-coroutine-locals=no -Zcoroutine-shared-offsets=no";
+/// (relocated arguments), 0004 (dead saved locals share bytes), 0005 (shared offsets), 0011
+/// (field placement) and 0012 (pattern bindings in the argument's bytes). Its futures must be laid
+/// out exactly as 1.95.0's (`tests/switch_off.rs`).
+pub const FORK_LAYOUT_OFF: &str = "async-fork -Zrelocate-coroutine-upvars=no \
+     -Zoverlap-dead-coroutine-locals=no -Zcoroutine-shared-offsets=no \
+     -Zcoroutine-field-placement=no -Zcoroutine-bind-fields-in-place=no";

@@ -1,5 +1,6 @@
 //! With its layout switches off (`-Zrelocate-coroutine-upvars=no -Zoverlap-dead-coroutine-locals=no
-//! -Zcoroutine-shared-offsets=no`, patches 0001/0002, 0004 and 0005) the fork must lay out every
+//! -Zcoroutine-shared-offsets=no -Zcoroutine-field-placement=no -Zcoroutine-bind-fields-in-place=no`,
+//! patches 0001/0002, 0004, 0005, 0011 and 0012) the fork must lay out every
 //! future as 1.95.0 does: on each application, the task storage and every future size of the fork
 //! with the switches off equal 1.95.0's, both measured here with their core provided the same way (prebuilt where both have
 //! it, else built from rust-src). Skips, saying so, when either cannot build for the target.
