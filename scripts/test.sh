@@ -52,7 +52,8 @@ FORK_LAYOUT_SWITCHES=(relocate-coroutine-upvars overlap-dead-coroutine-locals co
 # Of those, the ones whose patch never makes a future larger: the fork at its defaults must be no
 # larger than with the switch off, in every case. -Zoverlap-dead-coroutine-locals is not checked:
 # it makes `self_by_value` 8 bytes larger by alignment padding (known, patch 0004's message).
-FORK_NEVER_LARGER=(relocate-coroutine-upvars coroutine-shared-offsets coroutine-field-placement)
+FORK_NEVER_LARGER=(relocate-coroutine-upvars coroutine-shared-offsets coroutine-field-placement
+    coroutine-bind-fields-in-place)
 # Switches that change behaviour or compile time only, where the corpus never goes (polling after
 # completion; unwind paths of bodies without an await): outputs must still equal stable's.
 FORK_SWITCHES_BEHAVIOUR=("-Zasync-panic=no" "-Zstraight-line-awaitless-async=no")
