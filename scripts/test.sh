@@ -44,16 +44,13 @@ summary() {
 }
 trap summary EXIT
 
-# The -Z switches of the patch series that change layouts. With all of them off the fork's future
-# sizes must equal stable's exactly; with each one off every corpus program must still print what
-# stable's does.
-FORK_LAYOUT_SWITCHES=(relocate-coroutine-upvars overlap-dead-coroutine-locals coroutine-shared-offsets
-    coroutine-field-placement coroutine-bind-fields-in-place)
-# Of those, the ones whose patch never makes a future larger: the fork at its defaults must be no
-# larger than with the switch off, in every case. -Zoverlap-dead-coroutine-locals is not checked:
-# it makes `self_by_value` 8 bytes larger by alignment padding (known, patch 0004's message).
-FORK_NEVER_LARGER=(relocate-coroutine-upvars coroutine-shared-offsets coroutine-field-placement
-    coroutine-bind-fields-in-place)
+# The -Z switches of the patch series that change layouts (rust/layout-switches). With all of them
+# off the fork's future sizes must equal stable's exactly; with each one off every corpus program
+# must still print what stable's does. Those marked never-larger: the fork at its defaults must be
+# no larger than with the switch off, in every case.
+mapfile -t FORK_LAYOUT_SWITCHES < <(sed 's/#.*//' rust/layout-switches | awk 'NF { print $1 }')
+mapfile -t FORK_NEVER_LARGER < <(sed 's/#.*//' rust/layout-switches | awk '$2 == "never-larger" { print $1 }')
+[ "${#FORK_LAYOUT_SWITCHES[@]}" -gt 0 ] || { echo "rust/layout-switches lists no switch" >&2; exit 1; }
 # Switches that change behaviour or compile time only, where the corpus never goes (polling after
 # completion; unwind paths of bodies without an await): outputs must still equal stable's.
 FORK_SWITCHES_BEHAVIOUR=("-Zasync-panic=no" "-Zstraight-line-awaitless-async=no")

@@ -88,7 +88,7 @@ counts_of() {
 
 # Every switch of the series at its off position: rustc 1.95.0's layouts and MIR building. (0007's
 # GVN, dataflow and layout-order changes have no switch; a pristine stage1 is the exact baseline.)
-SERIES_SWITCHES_OFF="-Zrelocate-coroutine-upvars=no -Zoverlap-dead-coroutine-locals=no -Zcoroutine-shared-offsets=no -Zcoroutine-field-placement=no -Zcoroutine-bind-fields-in-place=no -Zstraight-line-awaitless-async=no"
+SERIES_SWITCHES_OFF="$(sed 's/#.*//' "$REPO/rust/layout-switches" | awk 'NF { printf "-Z%s=no ", $1 }')-Zstraight-line-awaitless-async=no"
 
 # md_list TITLE LINES: a Markdown list headed "TITLE (count):", nothing when LINES is empty.
 md_list() {

@@ -24,16 +24,46 @@ pub mod report;
 pub mod run;
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 /// This crate's directory: the applications are under `apps/`, build output under `target/`.
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The fork with every switch of its series that changes layouts turned off: patches 0001/0002
-/// (relocated arguments), 0004 (dead saved locals share bytes), 0005 (shared offsets), 0011
-/// (field placement) and 0012 (pattern bindings in the argument's bytes). Its futures must be laid
-/// out exactly as 1.95.0's (`tests/switch_off.rs`).
-pub const FORK_LAYOUT_OFF: &str = "async-fork -Zrelocate-coroutine-upvars=no \
-     -Zoverlap-dead-coroutine-locals=no -Zcoroutine-shared-offsets=no \
-     -Zcoroutine-field-placement=no -Zcoroutine-bind-fields-in-place=no";
+/// The series' layout switches, as `rust/layout-switches` lists them (one per line, comments
+/// after `#`), read when this crate is compiled.
+const LAYOUT_SWITCHES: &str = include_str!("../../../rust/layout-switches");
+
+/// The fork with every switch of its series that changes layouts turned off (`rust/layout-switches`:
+/// patches 0001/0002, 0004, 0005, 0011, 0012). Its futures must be laid out exactly as 1.95.0's
+/// (`tests/switch_off.rs`).
+pub static FORK_LAYOUT_OFF: LazyLock<String> = LazyLock::new(|| fork_with_switches_off(LAYOUT_SWITCHES));
+
+/// `async-fork` with `-Z<name>=no` for every switch a `rust/layout-switches` text names.
+fn fork_with_switches_off(list: &str) -> String {
+    let mut spec = String::from("async-fork");
+    for line in list.lines() {
+        let line = line.split('#').next().unwrap_or_default();
+        if let Some(name) = line.split_whitespace().next() {
+            spec.push_str(&format!(" -Z{name}=no"));
+        }
+    }
+    spec
+}
+
+#[cfg(test)]
+mod layout_switch_tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_switch_is_turned_off_and_comments_are_not() {
+        let list = "# header\nfoo never-larger   # 0001\n\n# note\nbar may-be-larger\n";
+        assert_eq!(fork_with_switches_off(list), "async-fork -Zfoo=no -Zbar=no");
+        assert!(
+            FORK_LAYOUT_OFF.contains("-Zcoroutine-field-placement=no"),
+            "{}",
+            *FORK_LAYOUT_OFF
+        );
+    }
+}

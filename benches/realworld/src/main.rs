@@ -20,13 +20,15 @@ use std::time::Duration;
 
 /// The reference set: the compiler the fork is built from, the current stable release, the
 /// nightly that has -Zasync-panic, and the fork with its layout switches on and off.
-const DEFAULT_SPECS: [&str; 5] = [
-    "1.95.0",
-    "1.99.1",
-    "nightly-2026-10-29",
-    "async-fork",
-    realworld::FORK_LAYOUT_OFF,
-];
+fn default_specs() -> [&'static str; 5] {
+    [
+        "1.95.0",
+        "1.99.1",
+        "nightly-2026-10-29",
+        "async-fork",
+        realworld::FORK_LAYOUT_OFF.as_str(),
+    ]
+}
 
 /// The applications' release profile (all alike).
 const PROFILE: &str = "each application's release profile: opt-level=s, lto=fat, codegen-units=1, panic=abort";
@@ -71,7 +73,7 @@ struct Cli {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let specs = cli.toolchains.specs_or(|| {
-        DEFAULT_SPECS
+        default_specs()
             .iter()
             .map(|s| s.parse::<ToolchainSpec>().expect("a valid spec"))
             .collect()

@@ -24,7 +24,7 @@ fn resolve(spec: &str) -> Option<ToolchainInfo> {
 
 #[test]
 fn fork_with_the_layout_switches_off_lays_out_futures_as_1_95_0() {
-    let (Some(release), Some(fork_off)) = (resolve("1.95.0"), resolve(realworld::FORK_LAYOUT_OFF)) else {
+    let (Some(release), Some(fork_off)) = (resolve("1.95.0"), resolve(&realworld::FORK_LAYOUT_OFF)) else {
         return;
     };
     let target = Target::new(CORTEX_M4F);
