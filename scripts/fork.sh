@@ -15,6 +15,9 @@
 #            under $ASYNC_FORK_CACHE/dist; dist --check installs them into an empty prefix, links
 #            that and runs the codegen suite and the seed claims on it
 #   snapshot NAME  a frozen copy of stage1 (--release: of the release build), linked as NAME
+#   llvm     the release build's own LLVM (knob llvm-pgo): Debian's LLVM 22 source built here with
+#            clang and PGO, X86 and ARM only (rust/pipeline/llvm.sh; `build --release` runs it)
+#   llvm-compare DIR  the same opt/llc work by Debian's, rustup's and our LLVM: DIR/llvm-compare.md
 #   export   write the tree's commits since pristine back to patches/
 #   check    (CI) sources verified and the series applies, without touching the tree
 #   status   what is fetched, prepared, built, linked, and whether it is current
@@ -24,14 +27,15 @@ dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 # shellcheck source=../rust/pipeline/lib.sh
 . "$dir/lib.sh"
 for f in fetch prepare build link test dist snapshot export check status; do . "$dir/$f.sh"; done
-[ $# -gt 0 ] || { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case " $* " in
-*" prepare "* | *" build "* | *" link "* | *" test "*) "$REPO/scripts/setup.sh" --fork ;;
+*" prepare "* | *" build "* | *" link "* | *" test "* | *" llvm "*) "$REPO/scripts/setup.sh" --fork ;;
 esac
-full="" kind=quick check=no snapshot_name=""
+full="" kind=quick check=no snapshot_name="" compare_dir=""
 prev=""
 for s in "$@"; do
     if [ "$prev" = snapshot ]; then snapshot_name=$s; fi
+    if [ "$prev" = llvm-compare ]; then compare_dir=$s; fi
     prev=$s
     case "$s" in
     --full | --full-baseline) full=$s ;;
@@ -41,11 +45,13 @@ for s in "$@"; do
 done
 prev=""
 for s in "$@"; do
-    if [ "$prev" = snapshot ]; then prev=$s; continue; fi # the snapshot's name
+    case "$prev" in snapshot | llvm-compare) prev=$s; continue ;; esac # the step's argument
     prev=$s
     case "$s" in
     --full | --full-baseline | --release | --check) ;;
     snapshot) step_snapshot "$kind" "$snapshot_name" ;;
+    llvm) step_llvm ;;
+    llvm-compare) step_llvm_compare "$compare_dir" ;;
     dist) if [ "$check" = yes ]; then step_dist_check "$kind"; else step_dist "$kind"; fi ;;
     build | link) "step_$s" "$kind" ;;
     test) case "$full" in
@@ -54,6 +60,6 @@ for s in "$@"; do
         *) step_test ;;
         esac ;;
     fetch | prepare | export | check | status) "step_$s" ;;
-    *) die "unknown step '$s' (fetch prepare build link test dist snapshot export check status)" ;;
+    *) die "unknown step '$s' (fetch prepare build link test dist snapshot llvm llvm-compare export check status)" ;;
     esac
 done

@@ -9,7 +9,7 @@ APT_PACKAGES="llvm-22-tools llvm-22 valgrind qemu-system-arm"
 # The fork pipeline also needs these (scripts/fork.sh build/link); installed only when asked for.
 # The release build (rust/README.md, "The release build"): libpolly-22-dev, because Debian's
 # static LLVM names Polly; libjemalloc2 and patchelf for its allocator.
-FORK_APT_PACKAGES="llvm-22-dev libclang-rt-22-dev clang-22 lld-22 cmake pkgconf ninja-build libssl-dev zlib1g-dev libzstd-dev libpolly-22-dev libjemalloc2 patchelf patchutils"
+FORK_APT_PACKAGES="llvm-22-dev libclang-rt-22-dev clang-22 lld-22 cmake pkgconf ninja-build libssl-dev zlib1g-dev libzstd-dev libpolly-22-dev libjemalloc2 libjemalloc-dev patchelf patchutils"
 # Every toolchain we measure by default gets the Cortex-M cores' `core`.
 RUST_TARGETS="thumbv7em-none-eabihf thumbv6m-none-eabi"
 

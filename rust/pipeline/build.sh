@@ -5,6 +5,8 @@ EMBEDDED_TARGETS="thumbv7em-none-eabihf thumbv6m-none-eabi"
 
 # shellcheck source=pgo.sh
 . "$REPO/rust/pipeline/pgo.sh"
+# shellcheck source=llvm.sh
+. "$REPO/rust/pipeline/llvm.sh"
 
 # bootstrap reads git-commit-info (Debian's patch); rustc -vV prints it as commit-hash. We put the
 # series identity there, so every result that records `rustc -vV` names the series it measured.
@@ -28,6 +30,7 @@ write_stamp() {
         settings="$settings, \"settings\": [$({
             release_settings
             release_rustflags | sed -n 's/^./compiler-rustflags=&/p'
+            release_main_rustflags | sed -n 's/^./rustc-main-rustflags=&/p'
             if release_has jemalloc; then echo "jemalloc=$JEMALLOC_SO"; fi
         } | sed 's/.*/"&"/' | paste -sd, -)]"
     fi
@@ -53,7 +56,7 @@ build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --r
 # The release build's knobs, each a group of settings below, in the order rust/README.md's table
 # measures them. ASYNC_FORK_RELEASE_KNOBS picks a subset (to measure one knob against the others);
 # the stamp lists the knobs and settings a build actually had.
-RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc pgo"
+RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc jemalloc-static pgo llvm-pgo"
 # The default leaves out `jemalloc`, which did not pay (rust/README.md, "The release build").
 RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto pgo"
 RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_DEFAULT}
@@ -64,7 +67,14 @@ release_settings() {
     for k in $RELEASE_KNOBS; do
         case " $RELEASE_KNOBS_ALL " in *" $k "*) ;; *) die "ASYNC_FORK_RELEASE_KNOBS: unknown knob '$k' (known: $RELEASE_KNOBS_ALL)" ;; esac
     done
-    if release_has static-llvm; then
+    if release_has jemalloc && release_has jemalloc-static; then
+        die "ASYNC_FORK_RELEASE_KNOBS: jemalloc and jemalloc-static are two ways to the same allocator; pick one"
+    fi
+    if release_has llvm-pgo; then
+        # Our own LLVM (pipeline/llvm.sh), linked statically like static-llvm links Debian's.
+        echo "llvm.link-shared=false"
+        echo "target.$HOST.llvm-config=$LLVM_OWN_CONFIG"
+    elif release_has static-llvm; then
         # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
         echo "llvm.link-shared=false"
         echo "target.$HOST.llvm-config=$REPO/rust/pipeline/llvm-config-static"
@@ -118,6 +128,18 @@ release_allocator() {
     "$rustc" -V >/dev/null || die "build --release: $rustc does not start"
 }
 
+# jemalloc-static: Debian's libjemalloc_pic.a (libjemalloc-dev, the same jemalloc 5.3.0) linked
+# whole into the `rustc` executable, as rustup links tikv-jemalloc-sys. The executable then defines
+# malloc, free, operator new and the rest; the linker exports them because librustc_driver (and
+# through it LLVM and libstdc++) refers to them, and the loader binds every such reference to the
+# executable's definitions. Unlike the knob `jemalloc`, no further library is loaded at start.
+JEMALLOC_STATIC_A=/usr/lib/x86_64-linux-gnu/libjemalloc_pic.a
+release_main_rustflags() {
+    if release_has jemalloc-static; then
+        echo "-Clink-arg=-Wl,--whole-archive -Clink-arg=$JEMALLOC_STATIC_A -Clink-arg=-Wl,--no-whole-archive -Clink-arg=-lstdc++"
+    fi
+}
+
 # The compiler crates' extra flags in a release build, given to stage0's compilations of them by
 # pipeline/rustc-wrapper (x.py has no setting for either; see there):
 # - relr: librustc_driver and rustc linked with packed relative relocations (DT_RELR, glibc >= 2.36,
@@ -136,18 +158,26 @@ release_rustflags() {
 # compiler crates get FLAGS through pipeline/rustc-wrapper. Cargo's fingerprints do not see those
 # flags, so when they differ from the last build's in BUILD_DIR, the compiler is built anew.
 xpy_release() {
-    local build=$1 flags=$2 stamp path
+    local build=$1 flags=$2 stamp path main
     shift 2
+    main=$(release_main_rustflags)
     stamp=$build/async-fork-compiler-rustflags
     if [ -d "$build/$HOST/stage1-rustc" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$flags" ]; then
         say "compiler flags changed ('$(cat "$stamp" 2>/dev/null)' -> '$flags'): rebuilding the compiler in $build"
         rm -rf "$build/$HOST/stage1-rustc"
     fi
+    # Only the executable's crate sees the main flags: when they change, relink it alone.
+    if [ "$(cat "$stamp.main" 2>/dev/null)" != "$main" ]; then
+        rm -rf "$build/$HOST"/stage1-rustc/*/release/.fingerprint/rustc-main-* \
+            "$build/$HOST"/stage1-rustc/*/release/deps/rustc_main-*
+    fi
     mkdir -p "$build"
     printf '%s\n' "$flags" >"$stamp"
+    printf '%s\n' "$main" >"$stamp.main"
     path=$(release_path)
     (cd "$TREE" && env PATH="$path" RUSTC_WRAPPER="$REPO/rust/pipeline/rustc-wrapper" \
         ASYNC_FORK_STAGE0_RUSTC="$(realpath "$(stage0_bin rustc)")" ASYNC_FORK_COMPILER_RUSTFLAGS="$flags" \
+        ASYNC_FORK_MAIN_RUSTFLAGS="$main" \
         ./x.py build --build-dir "$build" "$@")
 }
 
@@ -179,6 +209,7 @@ step_build() {
     render_bootstrap_toml
     write_commit_info "$hash"
     if [ "$kind" = release ]; then
+        if release_has llvm-pgo; then step_llvm; fi
         if release_has pgo; then step_pgo_profile; fi
         rustflags=$(release_rustflags)
     fi

@@ -25,7 +25,11 @@ PGO_GEN_BUILD_DIR=${ASYNC_FORK_PGO_GEN_BUILD_DIR:-$FORK_CACHE/build-pgo-gen}
 PGO_TRAINING=${ASYNC_FORK_PGO_TRAINING:-"externs ctfe-stress-5 match-stress tuple-stress token-stream-stress bitmaps-3.2.1 syn-2.0.101 serde-1.0.219 hyper-1.6.0 futures"}
 PERF_BENCHMARKS=$TREE/src/tools/rustc-perf/collector/compile-benchmarks
 
-pgo_profile() { echo "$PGO_DIR/$(series_hash | cut -c1-12)/rustc.profdata"; }
+# ASYNC_FORK_PGO_PROFILE uses another profile instead, e.g. an earlier series' of the same tree,
+# to rebuild the release compiler without a new instrumented build and training run (the functions
+# a newer patch changed then find no profile, and are optimised as without one). The stamp's
+# compiler-rustflags name the profile used.
+pgo_profile() { echo "${ASYNC_FORK_PGO_PROFILE:-$PGO_DIR/$(series_hash | cut -c1-12)/rustc.profdata}"; }
 
 # -static-func-strip-dirname-prefix as bootstrap passes it with rust.profile-generate: file-local
 # functions are named relative to the source tree, so the profile does not depend on where it is.
@@ -69,21 +73,22 @@ pgo_train() {
 }
 
 # step_pgo_profile: make the profile for the current series unless it exists. Builds in
-# $PGO_GEN_BUILD_DIR with the release knobs that change what is linked (static-llvm, lld) and
-# without cgu1-lto (instrumentation precedes inlining, so the profile applies to the one-unit,
-# LTO build; the instrumented build is quicker with the default units).
+# $PGO_GEN_BUILD_DIR with every setting of the release build, cgu1-lto included, as upstream's
+# dist pipeline does. (Profiles up to series 72215b85 were made at cargo's default codegen units,
+# to save build time. A function that is internal in one build and shared between units in the
+# other has a different profile name, so in the one-unit build part of the profile went unused:
+# relr, cgu1-lto and pgo together took only 5 %, less than upstream's PGO alone.)
 step_pgo_profile() {
     local profile raw gen_stage1 args=() s start=$SECONDS flags
     profile=$(pgo_profile)
     if [ -s "$profile" ]; then say "pgo: using $profile"; return; fi
+    [ -z "${ASYNC_FORK_PGO_PROFILE:-}" ] || die "pgo: ASYNC_FORK_PGO_PROFILE=$profile does not exist"
     [ -x "$LLVM_BIN/llvm-profdata" ] || die "pgo: no $LLVM_BIN/llvm-profdata (apt-get install llvm-22)"
     raw=$(dirname "$profile")/raw
     gen_stage1=$PGO_GEN_BUILD_DIR/$HOST/stage1
     rm -rf "$raw"
     mkdir -p "$raw"
-    while read -r s; do
-        case "$s" in rust.codegen-units=* | rust.lto=*) ;; *) args+=(--set "$s") ;; esac
-    done < <(release_settings)
+    while read -r s; do args+=(--set "$s"); done < <(release_settings)
     flags="-Cprofile-generate=$raw -Cllvm-args=-vp-counters-per-site=4 -Cllvm-args=-static-func-strip-dirname-prefix=$(pgo_strip_prefix)"
     say "pgo: instrumented build: ./x.py build ${args[*]} --stage 1 library --target $HOST (build dir $PGO_GEN_BUILD_DIR, compiler crates with $flags)"
     xpy_release "$PGO_GEN_BUILD_DIR" "$flags" "${args[@]}" --stage 1 library --target "$HOST" ||
@@ -97,7 +102,7 @@ step_pgo_profile() {
     compgen -G "$raw/*.profraw" >/dev/null || die "pgo: the training run wrote no profiles into $raw"
     "$LLVM_BIN/llvm-profdata" merge -o "$profile.tmp" "$raw"/*.profraw || die "pgo: llvm-profdata merge failed"
     mv "$profile.tmp" "$profile"
-    printf '%s\n' "$PGO_TRAINING" >"$(dirname "$profile")/training"
+    { printf '%s\n' "$PGO_TRAINING"; release_settings; } >"$(dirname "$profile")/training"
     rm -rf "$raw"
     say "pgo: profile $profile ($(du -h "$profile" | cut -f1)) in $((SECONDS - start)) s"
 }
