@@ -116,7 +116,7 @@ llvm_ninja() {
 }
 
 # The training: rustc's unoptimised bitcode (-Csave-temps keeps each codegen unit's
-# `*.no-opt.bc`) for the x86_64 and Cortex-M workloads below, each run through the instrumented
+# `*.no-opt.bc`; autocfg's probes, which build scripts compile with the same flags, left out) for the x86_64 and Cortex-M workloads below, each run through the instrumented
 # opt with the pipelines rustc uses (O3 for release, Os/Oz for firmware, the fat-LTO pipeline
 # over a whole firmware's linked bitcode) and through llc at O0 (debug builds, FastISel) and O3.
 # The set leaves out embassy-sensors, the firmware the release build is judged on.
@@ -137,7 +137,7 @@ llvm_training_bitcode() {
             CARGO_TARGET_DIR=$LLVM_TRAINING/work/target RUSTFLAGS="-Csave-temps" \
                 cargo "+$STAGE0_TOOLCHAIN" build -q --profile "$p" --lib >/dev/null 2>&1 || exit 1
             mkdir -p "$out/$b-$p"
-            find target -name '*.no-opt.bc' -exec mv {} "$out/$b-$p/" \;
+            find target -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$out/$b-$p/" \;
             rm -rf target
         done) || die "llvm: building $b for training failed"
     done
@@ -151,8 +151,8 @@ llvm_training_bitcode() {
             # The firmware's own modules; its build scripts and proc macros (host code, built at
             # opt-level 0 by cargo's release profile) train like a debug build.
             mkdir -p "$out/$b" "$out/$b-host-dev"
-            find target/thumbv7em-none-eabihf -name '*.no-opt.bc' -exec mv {} "$out/$b/" \;
-            find target -name '*.no-opt.bc' -exec mv {} "$out/$b-host-dev/" \;
+            find target/thumbv7em-none-eabihf -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$out/$b/" \;
+            find target -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$out/$b-host-dev/" \;
             rmdir --ignore-fail-on-non-empty "$out/$b-host-dev") ||
             die "llvm: building $b for training failed"
     done
@@ -239,7 +239,11 @@ step_llvm() {
 LLVM_COMPARE_REPS=${LLVM_COMPARE_REPS:-3}
 step_llvm_compare() {
     local out=${1:?usage: fork.sh llvm-compare OUT_DIR} bc=$LLVM_HOME/compare-bitcode rustup_bin work
-    [ -x "$LLVM_FINAL/build/bin/opt" ] || die "llvm-compare: no $LLVM_FINAL/build/bin/opt (run 'ASYNC_FORK_RELEASE_KNOBS=... fork.sh build --release' with llvm-pgo first)"
+    local builds="debian rustup ours"
+    if [ ! -x "$LLVM_FINAL/build/bin/opt" ]; then
+        say "llvm-compare: no $LLVM_FINAL/build/bin/opt yet (fork.sh llvm): comparing Debian's and rustup's only"
+        builds="debian rustup"
+    fi
     rustup_bin=$(dirname "$(stage0_bin rustc)")/../lib/rustlib/$HOST/bin
     if [ ! -x "$rustup_bin/opt" ]; then rustup component add llvm-tools --toolchain "$STAGE0_TOOLCHAIN" >&2 || true; fi
     [ -x "$rustup_bin/opt" ] || die "llvm-compare: no llvm-tools for $STAGE0_TOOLCHAIN"
@@ -249,12 +253,12 @@ step_llvm_compare() {
         cp -r "$REPO/benches/realworld/apps/embassy-sensors" "$work/app"
         (cd "$work/app" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps" \
             cargo "+$STAGE0_TOOLCHAIN" build -q --release >/dev/null 2>&1) || die "llvm-compare: building embassy-sensors failed"
-        find "$work/target" -name '*.no-opt.bc' -exec mv {} "$bc/embassy/" \;
+        find "$work/target" -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$bc/embassy/" \;
         rm -rf "$work/target" && cp -r "$TREE/src/tools/rustc-perf/collector/compile-benchmarks/html5ever-0.31.0" "$work/h"
         for p in dev release; do
             (cd "$work/h" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps" \
                 cargo "+$STAGE0_TOOLCHAIN" build -q --profile "$p" --lib >/dev/null 2>&1) || die "llvm-compare: building html5ever failed"
-            find "$work/target" -name '*.no-opt.bc' -exec mv {} "$bc/html5ever-$p/" \;
+            find "$work/target" -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$bc/html5ever-$p/" \;
             rm -rf "$work/target"
         done
         rm -rf "$work"
@@ -265,15 +269,16 @@ step_llvm_compare() {
     local raw=$out/llvm-compare.raw tmp
     tmp=$(mktemp -d) && : >"$raw"
     cpu() {
-        local name=$1 t
+        local name=$1
         shift
-        t=$( { /usr/bin/time -f '%U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
-        echo "$name $t" >>"$raw"
+        /usr/bin/time -o "$tmp/time" -f '%U %S' "$@" >/dev/null 2>"$tmp/stderr" ||
+            { tail -5 "$tmp/stderr" >&2; die "llvm-compare: $name failed: $*"; }
+        echo "$name $(awk '{print $1 + $2}' "$tmp/time")" >>"$raw"
     }
     local rep b s f
     "$LLVM_BIN/llvm-link" "$bc"/embassy/*.bc -o "$tmp/linked.bc" || die "llvm-compare: llvm-link failed"
     for rep in $(seq "$LLVM_COMPARE_REPS"); do
-        for b in debian rustup ours; do
+        for b in $builds; do
             say "llvm-compare: run $rep/$LLVM_COMPARE_REPS, $b"
             case $b in
             debian) s=$LLVM_BIN ;;
@@ -295,15 +300,20 @@ step_llvm_compare() {
         echo "$(date -u +%F), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)."
         echo "CPU seconds (user + sys), best of $LLVM_COMPARE_REPS, builds interleaved (\`scripts/fork.sh llvm-compare\`)."
         echo
-        echo "- debian: $("$LLVM_BIN/opt" --version | sed -n 's/^ *LLVM version //p'), Debian's llvm-22 ($LLVM_BIN)"
-        echo "- rustup: $("$rustup_bin/opt" --version | sed -n 's/^ *LLVM version //p'), llvm-tools of rustup's $STAGE0_TOOLCHAIN"
-        echo "- ours: $("$LLVM_FINAL/build/bin/opt" --version | sed -n 's/^ *LLVM version //p'), $LLVM_BUILD_ID (\`pipeline/llvm.sh\`)"
+        echo "- debian: $("$LLVM_BIN/opt" --version | grep -o 'LLVM version [^ ]*' | cut -d' ' -f3), Debian's llvm-22 ($LLVM_BIN)"
+        echo "- rustup: $("$rustup_bin/opt" --version | grep -o 'LLVM version [^ ]*' | cut -d' ' -f3), llvm-tools of rustup's $STAGE0_TOOLCHAIN"
+        if [ -x "$LLVM_FINAL/build/bin/opt" ]; then
+            echo "- ours: $("$LLVM_FINAL/build/bin/opt" --version | grep -o 'LLVM version [^ ]*' | cut -d' ' -f3), $LLVM_BUILD_ID (\`pipeline/llvm.sh\`)"
+        else
+            echo "- ours: not built yet (\`scripts/fork.sh llvm\`)"
+        fi
         echo
         echo "| step | debian | rustup | ours | debian / rustup | ours / rustup |"
         echo "|---|---:|---:|---:|---:|---:|"
         for f in embassy-lto-opt embassy-lto-llc html5ever-debug-llc html5ever-release-opt html5ever-release-llc; do
             awk -v f="$f" '$2 == f { if (!($1 in m) || $3 < m[$1]) m[$1] = $3 }
-                END { printf "| %s | %.2f | %.2f | %.2f | %.3f | %.3f |\n", f, m["debian"], m["rustup"], m["ours"], m["debian"] / m["rustup"], m["ours"] / m["rustup"] }' "$raw"
+                END { o = ("ours" in m) ? sprintf("%.2f", m["ours"]) : "-"; r = ("ours" in m) ? sprintf("%.3f", m["ours"] / m["rustup"]) : "-"
+                      printf "| %s | %.2f | %.2f | %s | %.3f | %s |\n", f, m["debian"], m["rustup"], o, m["debian"] / m["rustup"], r }' "$raw"
         done
     } >"$out/llvm-compare.md"
     cat "$out/llvm-compare.md"
