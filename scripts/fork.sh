@@ -4,8 +4,9 @@
 #   prepare  tree = orig + Debian's patches (tag pristine) + patches/series (branch series)
 #   build    x.py build --stage 1: std for x86_64, core/alloc for thumbv7em and thumbv6m
 #            --release: the release build (static LLVM, lld, packed relocations, one codegen
-#            unit and LTO, PGO; ASYNC_FORK_RELEASE_KNOBS picks knobs, e.g. jemalloc) in its own
-#            build directory, for a team to install; the quick build stays for patch work
+#            unit and LTO, jemalloc linked in, PGO; ASYNC_FORK_RELEASE_KNOBS picks knobs, e.g.
+#            llvm-pgo) in its own build directory, for a team to install; the quick build stays
+#            for patch work
 #   link     rustup toolchain link async-fork <stage1> (--release: async-fork-release)
 #   test     rustc's ui/mir-opt/codegen suites for coroutines and async on stage1
 #            --full: the whole ui, mir-opt, codegen-llvm, assembly-llvm (debuginfo with gdb) suites,
@@ -27,7 +28,7 @@ dir=$(cd "$(dirname "$0")/../rust/pipeline" && pwd)
 # shellcheck source=../rust/pipeline/lib.sh
 . "$dir/lib.sh"
 for f in fetch prepare build link test dist snapshot export check status; do . "$dir/$f.sh"; done
-[ $# -gt 0 ] || { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case " $* " in
 *" prepare "* | *" build "* | *" link "* | *" test "* | *" llvm "*) "$REPO/scripts/setup.sh" --fork ;;
 esac

@@ -57,8 +57,9 @@ build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --r
 # measures them. ASYNC_FORK_RELEASE_KNOBS picks a subset (to measure one knob against the others);
 # the stamp lists the knobs and settings a build actually had.
 RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc jemalloc-static pgo llvm-pgo"
-# The default leaves out `jemalloc`, which did not pay (rust/README.md, "The release build").
-RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto pgo"
+# The default leaves out `jemalloc` (jemalloc-static is the same allocator without its cost at
+# start) and, until it is measured, `llvm-pgo` (rust/README.md, "The release build").
+RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto jemalloc-static pgo"
 RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_DEFAULT}
 release_has() { case " $RELEASE_KNOBS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
