@@ -71,6 +71,9 @@ release_settings() {
     if release_has jemalloc && release_has jemalloc-static; then
         die "ASYNC_FORK_RELEASE_KNOBS: jemalloc and jemalloc-static are two ways to the same allocator; pick one"
     fi
+    if release_has jemalloc-static && [ ! -f "$JEMALLOC_STATIC_A" ]; then
+        die "build --release: no $JEMALLOC_STATIC_A (apt-get install libjemalloc-dev, or scripts/setup.sh --fork)"
+    fi
     if release_has llvm-pgo; then
         # Our own LLVM (pipeline/llvm.sh), linked statically like static-llvm links Debian's.
         echo "llvm.link-shared=false"

@@ -25,11 +25,7 @@ PGO_GEN_BUILD_DIR=${ASYNC_FORK_PGO_GEN_BUILD_DIR:-$FORK_CACHE/build-pgo-gen}
 PGO_TRAINING=${ASYNC_FORK_PGO_TRAINING:-"externs ctfe-stress-5 match-stress tuple-stress token-stream-stress bitmaps-3.2.1 syn-2.0.101 serde-1.0.219 hyper-1.6.0 futures"}
 PERF_BENCHMARKS=$TREE/src/tools/rustc-perf/collector/compile-benchmarks
 
-# ASYNC_FORK_PGO_PROFILE uses another profile instead, e.g. an earlier series' of the same tree,
-# to rebuild the release compiler without a new instrumented build and training run (the functions
-# a newer patch changed then find no profile, and are optimised as without one). The stamp's
-# compiler-rustflags name the profile used.
-pgo_profile() { echo "${ASYNC_FORK_PGO_PROFILE:-$PGO_DIR/$(series_hash | cut -c1-12)/rustc.profdata}"; }
+pgo_profile() { echo "$PGO_DIR/$(series_hash | cut -c1-12)/rustc.profdata"; }
 
 # -static-func-strip-dirname-prefix as bootstrap passes it with rust.profile-generate: file-local
 # functions are named relative to the source tree, so the profile does not depend on where it is.
@@ -82,7 +78,6 @@ step_pgo_profile() {
     local profile raw gen_stage1 args=() s start=$SECONDS flags
     profile=$(pgo_profile)
     if [ -s "$profile" ]; then say "pgo: using $profile"; return; fi
-    [ -z "${ASYNC_FORK_PGO_PROFILE:-}" ] || die "pgo: ASYNC_FORK_PGO_PROFILE=$profile does not exist"
     [ -x "$LLVM_BIN/llvm-profdata" ] || die "pgo: no $LLVM_BIN/llvm-profdata (apt-get install llvm-22)"
     raw=$(dirname "$profile")/raw
     gen_stage1=$PGO_GEN_BUILD_DIR/$HOST/stage1
