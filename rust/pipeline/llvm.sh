@@ -15,7 +15,8 @@
 #
 # Only the X86 and ARM back ends are built (the fork's hosts and its Cortex-M targets), only the
 # libraries rustc_llvm links plus opt, llc and llvm-link (the training drivers), and tablegen is
-# Debian's llvm-tblgen-22 of the same version, so each build is about half of a full LLVM's.
+# Debian's llvm-tblgen-22 of the same version: about 1,850 ninja steps per build, about 80 min of
+# both cores here.
 # shellcheck shell=bash
 
 LLVM_DEB_VERSION=1:22.1.8-1
