@@ -1,9 +1,9 @@
 # The release build's knob `llvm-pgo` (issue 17): an LLVM of our own for the fork to link
 # statically, built here from Debian's llvm-toolchain-22 source (the same 22.1.8 as Debian's
 # llvm-22-dev) with Debian's clang 22, and optimised with a profile of LLVM's own run on rustc's
-# code. Why: the fork's code generation is LLVM's time, and Debian's libLLVM (RelWithDebInfo, no
-# PGO, LTO or BOLT) runs `opt -O3` / `llc -O3` on the same bitcode at 1.6x the time of rustup's
-# LLVM 22 (rust/README.md, "The release build").
+# code. Why: Debian's libLLVM (RelWithDebInfo, no PGO, LTO or BOLT) takes 1.80x to 1.95x the CPU
+# of rustup's LLVM 22 on the same x86_64 opt/llc work (`fork.sh llvm-compare`, rust/README.md,
+# "The release build").
 #
 #   $FORK_CACHE/llvm/downloads/         Debian's orig and debian tarballs, verified by sha256
 #   $FORK_CACHE/llvm/src/<dir>/         llvm/, cmake/ and third-party/ of the orig tarball, with
@@ -116,48 +116,51 @@ llvm_ninja() {
     ninja -C "$build" "$@" $(llvm_libs) || die "llvm: ninja failed in $build"
 }
 
-# The training: rustc's unoptimised bitcode (-Csave-temps keeps each codegen unit's
-# `*.no-opt.bc`; autocfg's probes, which build scripts compile with the same flags, left out) for the x86_64 and Cortex-M workloads below, each run through the instrumented
-# opt with the pipelines rustc uses (O3 for release, Os/Oz for firmware, the fat-LTO pipeline
-# over a whole firmware's linked bitcode) and through llc at O0 (debug builds, FastISel) and O3.
+# llvm_save_bitcode DIR DEST SUBDIR CARGO-ARGS...: build a copy of the cargo project DIR with
+# rustup's 1.95.0 and -Csave-temps in a scratch directory, and move the unoptimised bitcode that
+# rustc keeps of each codegen unit (`*.no-opt.bc`) under target/SUBDIR into DEST. autocfg's
+# probes, which build scripts compile with the same flags, are left out. Where the project sets a
+# `--target` (the firmwares' .cargo/config.toml), RUSTFLAGS reaches only the target's crates, not
+# build scripts or proc macros.
+llvm_save_bitcode() {
+    local src=$1 dest=$2 sub=$3 work
+    shift 3
+    work=$(mktemp -d "${TMPDIR:-/tmp}/async-fork-bitcode.XXXXXX")
+    cp -r "$src" "$work/project"
+    if ! (cd "$work/project" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps"         cargo "+$STAGE0_TOOLCHAIN" build -q "$@" >/dev/null 2>&1); then
+        rm -rf "$work"
+        return 1
+    fi
+    mkdir -p "$dest"
+    find "$work/target/$sub" -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$dest/" \;
+    rm -rf "$work"
+}
+
+# The training: rustc's unoptimised bitcode of the x86_64 and Cortex-M workloads below, each unit
+# run through the instrumented opt with the pipeline rustc uses (O3 for release, Os for the
+# firmwares) and llc, or through llc -O0 alone (debug builds, FastISel), and each firmware's units
+# linked into one module through the fat-LTO pipeline (`lto<Os>`, llc -O2).
 # The set leaves out embassy-sensors, the firmware the release build is judged on.
 LLVM_TRAINING_CRATES="syn-2.0.101 serde-1.0.219 hyper-1.6.0 regex-automata-0.4.8"
 LLVM_TRAINING_FIRMWARE="rtic-pump storage-logger"
 
 llvm_training_bitcode() {
-    local out=$LLVM_TRAINING/bitcode b src
+    local out=$LLVM_TRAINING/bitcode b p src
     [ -f "$out/.done" ] && return 0
     rm -rf "$out"
-    mkdir -p "$out"
     src=$TREE/src/tools/rustc-perf/collector/compile-benchmarks
     for b in $LLVM_TRAINING_CRATES; do
         say "llvm: training bitcode of rustc-perf's $b (x86_64, debug and release)"
-        rm -rf "$LLVM_TRAINING/work"
-        cp -r "$src/$b" "$LLVM_TRAINING/work"
-        (cd "$LLVM_TRAINING/work" && for p in dev release; do
-            CARGO_TARGET_DIR=$LLVM_TRAINING/work/target RUSTFLAGS="-Csave-temps" \
-                cargo "+$STAGE0_TOOLCHAIN" build -q --profile "$p" --lib >/dev/null 2>&1 || exit 1
-            mkdir -p "$out/$b-$p"
-            find target -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$out/$b-$p/" \;
-            rm -rf target
-        done) || die "llvm: building $b for training failed"
+        for p in dev release; do
+            llvm_save_bitcode "$src/$b" "$out/$b-$p" "" --profile "$p" --lib ||
+                die "llvm: building $b ($p) for training failed"
+        done
     done
     for b in $LLVM_TRAINING_FIRMWARE; do
         say "llvm: training bitcode of the $b firmware (thumbv7em, release, fat LTO)"
-        rm -rf "$LLVM_TRAINING/work"
-        cp -r "$REPO/benches/realworld/apps/$b" "$LLVM_TRAINING/work"
-        (cd "$LLVM_TRAINING/work" &&
-            CARGO_TARGET_DIR=$LLVM_TRAINING/work/target RUSTFLAGS="-Csave-temps" \
-                cargo "+$STAGE0_TOOLCHAIN" build -q --release >/dev/null 2>&1 || exit 1
-            # The firmware's own modules; its build scripts and proc macros (host code, built at
-            # opt-level 0 by cargo's release profile) train like a debug build.
-            mkdir -p "$out/$b" "$out/$b-host-dev"
-            find target/thumbv7em-none-eabihf -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$out/$b/" \;
-            find target -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$out/$b-host-dev/" \;
-            rmdir --ignore-fail-on-non-empty "$out/$b-host-dev") ||
+        llvm_save_bitcode "$REPO/benches/realworld/apps/$b" "$out/$b" thumbv7em-none-eabihf --release ||
             die "llvm: building $b for training failed"
     done
-    rm -rf "$LLVM_TRAINING/work"
     touch "$out/.done"
 }
 
@@ -233,13 +236,13 @@ step_llvm() {
 # step_llvm_compare OUT_DIR: the same LLVM work done by three builds of LLVM 22 side by side --
 # Debian's (opt-22, llc-22: what the quick and the static release builds link), rustup 1.95.0's
 # (its llvm-tools: what the fork is measured against) and ours -- on bitcode none was trained on:
-# the embassy-sensors firmware as rustc's fat LTO sees it (thumbv7em, `lto<Os>` then llc -Os) and
+# the embassy-sensors firmware as rustc's fat LTO sees it (thumbv7em, `lto<Os>` then llc -O2) and
 # rustc-perf's html5ever (x86_64, each codegen unit `opt -O3` then `llc -O3`, and `llc -O0` as in a
 # debug build). CPU time (user + sys) of each step, best of LLVM_COMPARE_REPS runs, the builds
 # interleaved; ratios to rustup's. Writes OUT_DIR/llvm-compare.md.
 LLVM_COMPARE_REPS=${LLVM_COMPARE_REPS:-3}
 step_llvm_compare() {
-    local out=${1:?usage: fork.sh llvm-compare OUT_DIR} bc=$LLVM_HOME/compare-bitcode rustup_bin work
+    local out=${1:?usage: fork.sh llvm-compare OUT_DIR} bc=$LLVM_HOME/compare-bitcode rustup_bin
     local builds="debian rustup ours"
     if [ ! -x "$LLVM_FINAL/build/bin/opt" ]; then
         say "llvm-compare: no $LLVM_FINAL/build/bin/opt yet (fork.sh llvm): comparing Debian's and rustup's only"
@@ -249,20 +252,13 @@ step_llvm_compare() {
     if [ ! -x "$rustup_bin/opt" ]; then rustup component add llvm-tools --toolchain "$STAGE0_TOOLCHAIN" >&2 || true; fi
     [ -x "$rustup_bin/opt" ] || die "llvm-compare: no llvm-tools for $STAGE0_TOOLCHAIN"
     if [ ! -f "$bc/.done" ]; then
-        rm -rf "$bc" && mkdir -p "$bc/embassy" "$bc/html5ever-dev" "$bc/html5ever-release"
-        work=$(mktemp -d "${TMPDIR:-/tmp}/async-fork-llvm-compare.XXXXXX")
-        cp -r "$REPO/benches/realworld/apps/embassy-sensors" "$work/app"
-        (cd "$work/app" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps" \
-            cargo "+$STAGE0_TOOLCHAIN" build -q --release >/dev/null 2>&1) || die "llvm-compare: building embassy-sensors failed"
-        find "$work/target" -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$bc/embassy/" \;
-        rm -rf "$work/target" && cp -r "$TREE/src/tools/rustc-perf/collector/compile-benchmarks/html5ever-0.31.0" "$work/h"
+        rm -rf "$bc"
+        llvm_save_bitcode "$REPO/benches/realworld/apps/embassy-sensors" "$bc/embassy" thumbv7em-none-eabihf --release ||
+            die "llvm-compare: building embassy-sensors failed"
         for p in dev release; do
-            (cd "$work/h" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps" \
-                cargo "+$STAGE0_TOOLCHAIN" build -q --profile "$p" --lib >/dev/null 2>&1) || die "llvm-compare: building html5ever failed"
-            find "$work/target" -name '*.no-opt.bc' ! -name 'autocfg_*' -exec mv {} "$bc/html5ever-$p/" \;
-            rm -rf "$work/target"
+            llvm_save_bitcode "$TREE/src/tools/rustc-perf/collector/compile-benchmarks/html5ever-0.31.0" \
+                "$bc/html5ever-$p" "" --profile "$p" --lib || die "llvm-compare: building html5ever failed"
         done
-        rm -rf "$work"
         touch "$bc/.done"
     fi
     mkdir -p "$out"
