@@ -78,6 +78,9 @@ release_settings() {
         # Our own LLVM (pipeline/llvm.sh), linked statically like static-llvm links Debian's.
         echo "llvm.link-shared=false"
         echo "target.$HOST.llvm-config=$LLVM_OWN_CONFIG"
+        # Its install has no test tools; bootstrap's sanity check wants a FileCheck beside
+        # llvm-config unless told: Debian's of the same LLVM 22 (llvm-22-tools).
+        echo "target.$HOST.llvm-filecheck=$LLVM_BIN/FileCheck"
     elif release_has static-llvm; then
         # Debian's LLVM archives linked into librustc_driver: no libLLVM.so to bind at every start.
         echo "llvm.link-shared=false"
