@@ -58,8 +58,8 @@ build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --r
 # the stamp lists the knobs and settings a build actually had.
 RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc jemalloc-static pgo llvm-pgo"
 # The default leaves out `jemalloc` (jemalloc-static is the same allocator without its cost at
-# start) and `static-llvm` is overridden by `llvm-pgo` (our own LLVM, linked statically the same
-# way), which took the default run from 1.206x to 1.086x (rust/README.md, "The release build").
+# start). With `llvm-pgo`, `static-llvm` links our own LLVM instead of Debian's; that took the 29
+# default cases from 1.212x to 1.091x (geometric mean; rust/README.md, "The release build").
 RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto jemalloc-static pgo llvm-pgo"
 RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_DEFAULT}
 release_has() { case " $RELEASE_KNOBS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }

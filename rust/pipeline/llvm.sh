@@ -127,7 +127,8 @@ llvm_save_bitcode() {
     shift 3
     work=$(mktemp -d "${TMPDIR:-/tmp}/async-fork-bitcode.XXXXXX")
     cp -r "$src" "$work/project"
-    if ! (cd "$work/project" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps"         cargo "+$STAGE0_TOOLCHAIN" build -q "$@" >/dev/null 2>&1); then
+    if ! (cd "$work/project" && CARGO_TARGET_DIR=$work/target RUSTFLAGS="-Csave-temps" \
+        cargo "+$STAGE0_TOOLCHAIN" build -q "$@" >/dev/null 2>&1); then
         rm -rf "$work"
         return 1
     fi
