@@ -16,6 +16,7 @@
 
 pub mod asm;
 pub mod compile;
+pub mod cores;
 pub mod envelope;
 pub mod machine;
 pub mod process;

@@ -3,6 +3,7 @@
 
 use crate::directives::{Revision, TestFile};
 use crate::filecheck::{FileCheck, Verdict};
+use harness::cores::BuiltCores;
 use harness::rustc::Invocation;
 use harness::{Target, ToolchainInfo};
 use serde::{Deserialize, Serialize};
@@ -78,7 +79,8 @@ pub fn revision_target(rev: &Revision) -> Target {
     rev.settings.target().map(Target::new).unwrap_or_else(Target::host)
 }
 
-/// Why this case does not run on this toolchain, if it does not.
+/// Why this case does not run on this toolchain, if it does not (before asking for its core:
+/// [`BuiltCores::rustc_args`]).
 fn skip_reason(rev: &Revision, target: &Target, tc: &ToolchainInfo, known_targets: &[String]) -> Option<String> {
     let s = &rev.settings;
     // As in compiletest, every `only-` line must match on its own.
@@ -100,10 +102,11 @@ fn skip_reason(rev: &Revision, target: &Target, tc: &ToolchainInfo, known_target
 }
 
 /// The rustc command that writes `asm` for one revision: the file, `--emit asm -o`, `--edition`,
-/// the revision's `compile-flags`, then the toolchain's own flags (`-t 'async-fork -Zswitch=no'`,
+/// the revision's `compile-flags`, where `core` is when it was built from rust-src (`core_args`,
+/// from [`BuiltCores::rustc_args`]), then the toolchain's own flags (`-t 'async-fork -Zswitch=no'`,
 /// last so they win). Nothing else: a file that wants Intel syntax says
 /// `-Cllvm-args=-x86-asm-syntax=intel`, so compiletest compiles it the same way.
-pub fn emit_asm(test: &TestFile, rev: &Revision, tc: &ToolchainInfo, asm: &Path) -> Invocation {
+pub fn emit_asm(test: &TestFile, rev: &Revision, tc: &ToolchainInfo, core_args: &[String], asm: &Path) -> Invocation {
     let mut inv = Invocation::new(&tc.rustc)
         .arg(&test.path)
         .args(["--emit", "asm", "-o"])
@@ -112,11 +115,15 @@ pub fn emit_asm(test: &TestFile, rev: &Revision, tc: &ToolchainInfo, asm: &Path)
     if let Some(ed) = &rev.settings.edition {
         inv = inv.arg(format!("--edition={ed}"));
     }
-    inv.args(rev.settings.compile_flags.iter()).args(&tc.flags)
+    inv.args(rev.settings.compile_flags.iter())
+        .args(core_args)
+        .args(&tc.flags)
 }
 
 pub struct CaseRunner<'a> {
     pub filecheck: &'a FileCheck,
+    /// Cores built from rust-src for toolchains without a prebuilt one (`--build-std`).
+    pub cores: &'a BuiltCores,
     pub out_dir: &'a Path,
 }
 
@@ -142,13 +149,20 @@ impl CaseRunner<'_> {
             result.detail = why;
             return result;
         }
+        let core_args = match self.cores.rustc_args(tc, &target) {
+            Ok(args) => args,
+            Err(why) => {
+                result.detail = why;
+                return result;
+            }
+        };
         let asm = self.out_dir.join(format!(
             "{}.{}.{}.s",
             test.name,
             rev.name.as_deref().unwrap_or("base"),
             tc.dir_name()
         ));
-        let inv = emit_asm(test, rev, tc, &asm);
+        let inv = emit_asm(test, rev, tc, &core_args, &asm);
         result.command = inv.display();
 
         let (passed, detail) = match inv.run() {

@@ -7,6 +7,7 @@ use codegen_runner::directives::{discover, TestFile};
 use codegen_runner::filecheck::FileCheck;
 use codegen_runner::report::{MatrixReport, SCHEMA};
 use codegen_runner::{matrix, seed};
+use harness::cores::BuiltCores;
 use harness::envelope::{command_line, Envelope};
 use harness::toolchain::ToolchainArgs;
 use harness::Target;
@@ -120,8 +121,12 @@ fn main() -> anyhow::Result<()> {
             anyhow::ensure!(!infos.is_empty(), "none of the requested toolchains is usable");
             std::fs::create_dir_all(&out_dir)?;
             let targets: Vec<Target> = targets.into_iter().map(Target::new).collect();
+            // Cores from rust-src (`--build-std`) are kept beside the emitted assembly, so a rerun
+            // reuses them.
+            let cores = BuiltCores::new(out_dir.join("cores"));
             let runner = CaseRunner {
                 filecheck: &filecheck,
+                cores: &cores,
                 out_dir: &out_dir,
             };
             let started = std::time::Instant::now();
@@ -208,11 +213,13 @@ fn show(
     let test = TestFile::load(&path)?;
     let wanted = target.map(Target::new).unwrap_or_else(Target::host);
     let rev = show::pick_revision(&test, &wanted, revision.as_deref())?;
+    let cores = BuiltCores::new(work_dir.join("cores"));
     let req = show::Request {
         function,
         test: &test,
         revision: rev,
         work_dir,
+        cores: &cores,
     };
     if req.target() != wanted && revision.is_some() {
         eprintln!(

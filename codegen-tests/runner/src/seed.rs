@@ -11,6 +11,7 @@
 //! previous file (those installed here, unchanged since) and fails on any difference.
 
 use harness::asm;
+use harness::cores::BuiltCores;
 use harness::envelope::{command_line, Envelope};
 use harness::report::Table;
 use harness::rustc::Invocation;
@@ -54,7 +55,7 @@ pub struct SeedReport {
     pub claims: Vec<SeedClaims>,
 }
 
-fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path) -> SeedBuild {
+fn build(tc: &ToolchainInfo, cores: &BuiltCores, seed: &Path, target: &str, no_std: bool, out: &Path) -> SeedBuild {
     let target = Target::new(target);
     let mut b = SeedBuild {
         target: target.clone(),
@@ -65,10 +66,13 @@ fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path
         xx_body: Vec::new(),
         future_size: None,
     };
-    if let Some(why) = tc.target_unavailable(&target) {
-        b.outcome = format!("not measured: {why}");
-        return b;
-    }
+    let core_args = match cores.rustc_args(tc, &target) {
+        Ok(args) => args,
+        Err(why) => {
+            b.outcome = format!("not measured: {why}");
+            return b;
+        }
+    };
     let asm_path = out.join(format!(
         "seed.{}.{}.{}.s",
         tc.dir_name(),
@@ -87,7 +91,7 @@ fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path
     if target.llvm_component() == "x86" {
         inv = inv.arg("-Cllvm-args=-x86-asm-syntax=intel");
     }
-    inv = inv.args(&tc.flags);
+    inv = inv.args(core_args).args(&tc.flags);
     match inv.run() {
         Err(e) => b.outcome = format!("could not run rustc: {e}"),
         Ok(done) => {
@@ -106,9 +110,11 @@ fn build(tc: &ToolchainInfo, seed: &Path, target: &str, no_std: bool, out: &Path
     b
 }
 
-/// Measure every toolchain: std and no_std for the host, no_std for Cortex-M4F.
+/// Measure every toolchain: std and no_std for the host, no_std for Cortex-M4F (with a core built
+/// from rust-src under `out` where the toolchain has none and `--build-std` allowed it).
 pub fn measure(tcs: &[ToolchainInfo], seed_dir: &Path, out: &Path) -> Vec<SeedClaims> {
     let seed = seed_dir.join("seed.rs");
+    let cores = BuiltCores::new(out.join("cores"));
     tcs.iter()
         .map(|tc| {
             eprintln!("seed-claims: measuring {}", tc.name);
@@ -116,9 +122,9 @@ pub fn measure(tcs: &[ToolchainInfo], seed_dir: &Path, out: &Path) -> Vec<SeedCl
                 toolchain: tc.name.clone(),
                 version_line: tc.version.version_line.clone(),
                 builds: vec![
-                    build(tc, &seed, HOST, false, out),
-                    build(tc, &seed, HOST, true, out),
-                    build(tc, &seed, CORTEX_M4F, true, out),
+                    build(tc, &cores, &seed, HOST, false, out),
+                    build(tc, &cores, &seed, HOST, true, out),
+                    build(tc, &cores, &seed, CORTEX_M4F, true, out),
                 ],
             }
         })
@@ -247,7 +253,13 @@ pub fn check(recorded: &Path, seed_dir: &Path) -> anyhow::Result<()> {
                 continue;
             }
         };
-        let tc = match spec.resolve() {
+        // Measured the way it was recorded: with a core from rust-src where it was allowed then.
+        let build_std = old
+            .envelope
+            .toolchains
+            .iter()
+            .any(|t| t.name == c.toolchain && t.build_std);
+        let tc = match spec.resolve().map(|tc| ToolchainInfo { build_std, ..tc }) {
             Ok(tc) if tc.version.version_line == c.version_line => tc,
             Ok(tc) if tc.fork.is_some() => {
                 println!(

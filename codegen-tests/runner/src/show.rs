@@ -14,6 +14,7 @@
 use crate::case::{emit_asm, revision_target, COMPILE_TIMEOUT};
 use crate::directives::{Revision, TestFile};
 use anyhow::{bail, Context as _};
+use harness::cores::BuiltCores;
 use harness::rustc::first_error_line;
 use harness::{Target, ToolchainInfo};
 use std::fmt::Write as _;
@@ -151,6 +152,8 @@ pub struct Request<'a> {
     pub revision: &'a Revision,
     /// Scratch: the one-file cargo project and per-toolchain target directories.
     pub work_dir: &'a Path,
+    /// Cores built from rust-src (`--build-std`) for the runner's own `--emit asm`.
+    pub cores: &'a BuiltCores,
 }
 
 impl Request<'_> {
@@ -167,10 +170,13 @@ impl Request<'_> {
             via: None,
             command: None,
         };
-        if let Some(why) = tc.target_unavailable(&self.target()) {
-            side.body = Err(why);
-            return side;
-        }
+        let core_args = match self.cores.rustc_args(tc, &self.target()) {
+            Ok(args) => args,
+            Err(why) => {
+                side.body = Err(why);
+                return side;
+            }
+        };
         let because = match self.via_cargo_show_asm(tc) {
             Ok(body) => {
                 side.body = Ok(body);
@@ -180,7 +186,7 @@ impl Request<'_> {
             Err(e) => e,
         };
         let asm = self.work_dir.join(format!("{}.{}.s", self.test.name, tc.dir_name()));
-        let inv = emit_asm(self.test, self.revision, tc, &asm);
+        let inv = emit_asm(self.test, self.revision, tc, &core_args, &asm);
         side.command = Some(inv.display());
         side.via = Some(Via::EmitAsm { because });
         side.body = match inv.run() {

@@ -165,3 +165,61 @@ fn toolchain_flags_reach_the_compile_and_the_json() {
     let command = v["cases"][0]["command"].as_str().unwrap();
     assert!(command.ends_with(" -Cdebug-assertions=off"), "{command}");
 }
+
+/// Is `toolchain` installed with rust-src but without a prebuilt `core` for `target`?
+fn has_src_but_no_core(toolchain: &str, target: &str) -> bool {
+    let Ok(o) = Command::new("rustc")
+        .args([&format!("+{toolchain}"), "--print", "sysroot"])
+        .output()
+    else {
+        return false;
+    };
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+    o.status.success()
+        && sysroot.join("lib/rustlib/src/rust/library/core").is_dir()
+        && !sysroot.join("lib/rustlib").join(target).join("lib").is_dir()
+}
+
+/// `--build-std` makes a toolchain without a prebuilt Cortex-M `core` (a release here: rustup
+/// serves it only rust-src) run the Cortex-M revision with a core built from rust-src, and the
+/// fold is checked as on any other toolchain; without it the case is skipped with the hint.
+#[test]
+fn build_std_gives_cortex_m_cases_a_core_from_rust_src() {
+    let (toolchain, target) = ("1.99.1", "thumbv7em-none-eabihf");
+    if !has_src_but_no_core(toolchain, target) {
+        eprintln!("not run: {toolchain} is not installed with rust-src and without {target}'s core (scripts/setup.sh installs it so)");
+        return;
+    }
+    let dir = suite_with_fold(|s| s.to_string());
+    let (suite, out) = (dir.path().to_str().unwrap(), dir.path().join("out"));
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--suite",
+            suite,
+            "--out-dir",
+            out.to_str().unwrap(),
+            "--target",
+            target,
+            "--toolchain",
+            toolchain,
+        ];
+        args.extend_from_slice(extra);
+        codegen(&args)
+    };
+    let skipped = run(&[]);
+    let t = text(&skipped);
+    assert!(skipped.status.success(), "{t}");
+    assert!(
+        t.contains("0 passed, 0 failed, 1 skipped") && t.contains("or --build-std"),
+        "{t}"
+    );
+    let built = run(&["--build-std"]);
+    let t = text(&built);
+    assert!(built.status.success(), "{t}");
+    assert!(t.contains("1 passed, 0 failed, 0 skipped"), "{t}");
+    assert!(
+        t.contains("building core and alloc for thumbv7em-none-eabihf with 1.99.1"),
+        "{t}"
+    );
+}
