@@ -88,7 +88,7 @@ step_pgo_profile() {
     say "pgo: instrumented build: ./x.py build ${args[*]} --stage 1 library --target $HOST (build dir $PGO_GEN_BUILD_DIR, compiler crates with $flags)"
     xpy_release "$PGO_GEN_BUILD_DIR" "$flags" "${args[@]}" --stage 1 library --target "$HOST" ||
         die "pgo: instrumented build failed (see above)"
-    readelf -S -W "$gen_stage1"/lib/librustc_driver-*.so | grep -q __llvm_prf_cnts ||
+    readelf -S -W "$gen_stage1"/lib/librustc_driver-*.so | grep __llvm_prf_cnts >/dev/null ||
         die "pgo: $gen_stage1 is not instrumented (librustc_driver has no __llvm_prf_cnts section)"
     # The instrumented stage1 compiled std during the build: only the training run counts.
     rm -f "$raw"/*.profraw
