@@ -24,6 +24,7 @@ pub mod report;
 pub mod rustc;
 pub mod target;
 pub mod toolchain;
+pub mod units;
 
 pub use target::Target;
 pub use toolchain::{CoreClass, CoreProvision, Toolchain, ToolchainArgs, ToolchainInfo, ToolchainSpec, Toolchains};

@@ -3,6 +3,7 @@
 //! With `--build-time`: time clean release builds of them instead (`realworld::build_time`), and
 //! write `<out-dir>/build-time.json` and `<out-dir>/build-time.md`.
 
+use anyhow::Context as _;
 use clap::Parser;
 use harness::envelope::{command_line, Envelope};
 use harness::target::CORTEX_M4F;
@@ -71,6 +72,10 @@ struct Cli {
 }
 
 fn main() -> anyhow::Result<()> {
+    // Cargo runs every compilation of a `--build-time` build through this executable.
+    if let Some(code) = harness::units::wrapper_main() {
+        std::process::exit(code);
+    }
     let cli = Cli::parse();
     let specs = cli.toolchains.specs_or(|| {
         default_specs()
@@ -146,7 +151,10 @@ fn build_time(cli: &Cli, toolchains: &Toolchains, apps: &[App], settings: &Build
             metric: "Wall: cargo's elapsed time. CPU: user + system time of cargo and every process it waited for \
                      (rustc, build scripts, the linker; wait4's rusage). Max RSS: the largest single process's peak. \
                      Minimum and median over the builds that succeeded; ratios are of medians, to the baseline's, \
-                     for the same application and core class."
+                     for the same application and core class. Every compilation runs through this tool as \
+                     RUSTC_WRAPPER, which logs its own user + system time (rustc and the linker it runs): \
+                     host compilations are build scripts, proc macros and their dependencies; the rest of a \
+                     build's CPU is cargo and the running of build scripts."
                 .into(),
             order: "Each repetition builds every application with every toolchain, the toolchain order reversed \
                     every other repetition."
@@ -160,7 +168,10 @@ fn build_time(cli: &Cli, toolchains: &Toolchains, apps: &[App], settings: &Build
         notes: Vec::new(),
         builds: Vec::new(),
     };
-    let mut builder = CleanBuild { settings };
+    let mut builder = CleanBuild {
+        settings,
+        wrapper: Some(std::env::current_exe().context("finding this executable, the builds' timing wrapper")?),
+    };
     realworld::build_time::run(
         &mut report,
         &toolchains.usable,

@@ -1,7 +1,8 @@
 //! `--build-time` with real cargo on a tiny application without dependencies (no network, a
 //! second per build): a compiler that fails every compilation is recorded with its first error
-//! line, and the run goes on to time the other toolchain's builds; an unknown toolchain is listed
-//! as unavailable, not fatal.
+//! line, and the run goes on to time the other toolchain's builds; every compilation goes through
+//! the `realworld` binary as the timing wrapper and is logged with its cost; an unknown toolchain
+//! is listed as unavailable, not fatal.
 
 mod common;
 
@@ -78,7 +79,10 @@ fn a_failing_compiler_is_recorded_and_the_other_toolchain_is_timed() {
         builds: vec![],
     };
     let out = dir.path().join("out");
-    let mut builder = CleanBuild { settings: &settings };
+    let mut builder = CleanBuild {
+        settings: &settings,
+        wrapper: Some(env!("CARGO_BIN_EXE_realworld").into()),
+    };
     realworld::build_time::run(
         &mut report,
         &toolchains,
@@ -110,12 +114,32 @@ fn a_failing_compiler_is_recorded_and_the_other_toolchain_is_timed() {
                 );
             }
         }
+        // The one compilation, for the target, logged through the wrapper; the failing
+        // compiler's too, as failed. Its CPU time is part of the build's. The rest are cargo's
+        // queries (`rustc -vV`, `--print`).
+        let compilations: Vec<_> = b.units.iter().filter(|u| !u.is_query()).collect();
+        assert!(b.units.len() > compilations.len(), "{:?}", b.units);
+        let [unit] = compilations.as_slice() else {
+            panic!("{:?}", b.units)
+        };
+        assert_eq!(
+            (
+                unit.crate_name.as_str(),
+                unit.package.as_deref(),
+                unit.target.as_deref()
+            ),
+            ("tiny", Some("tiny"), Some(target.triple())),
+            "{unit:?}"
+        );
+        assert_eq!(unit.success, b.toolchain == stable.name, "{unit:?}");
+        assert!(unit.cpu_secs() <= cost.cpu_secs(), "{unit:?} {cost:?}");
     }
     // The files on disk are the finished run; every build's target directory is gone.
     let (on_disk, md): (BuildTimeReport, String) = harness::report::read_pair(&out, "build-time").unwrap();
     assert_eq!((on_disk.planned, on_disk.builds.len()), (4, 4));
     assert!(md.contains("failed: error: injected failure"), "{md}");
     assert!(md.contains("| 2 of 2 |") && md.contains("| 0 of 2 |"), "{md}");
+    assert!(md.contains(&format!("| `{}` | 2 | ", stable.name)), "{md}");
     let left: Vec<_> = std::fs::read_dir(builder.scratch()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }

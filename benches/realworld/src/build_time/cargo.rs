@@ -5,6 +5,8 @@
 //! `RUSTC_BOOTSTRAP` and linker: [`crate::build::cargo_command`], and the same arguments:
 //! [`crate::build::common_args`]), so a timed build compiles what a measured one does: the
 //! application, every dependency and build script, and, with `-Zbuild-std`, `core` and `alloc`.
+//! With a wrapper ([`CleanBuild::wrapper`]), every compilation's own cost is logged as well
+//! ([`harness::units`]), so a report can say which compilations a difference comes from.
 
 use super::report::{BuildOutcome, Cost};
 use crate::app::App;
@@ -12,6 +14,7 @@ use crate::build::{cargo_command, cargo_for, common_args, failure, BuildSettings
 use crate::plan::CoreClass;
 use harness::rustc::Outcome;
 use harness::toolchain::CoreProvision;
+use harness::units::{read_log, UnitCost, LOG_ENV};
 use harness::ToolchainInfo;
 use std::path::PathBuf;
 
@@ -23,6 +26,8 @@ pub struct Attempt {
     pub cost: Option<Cost>,
     /// How the build was made (linker, `RUSTC_BOOTSTRAP`), for the report.
     pub notes: Vec<String>,
+    /// Every compilation of the build, when it ran with the timing wrapper.
+    pub units: Vec<UnitCost>,
 }
 
 /// What a build-time run needs done: [`CleanBuild`] runs cargo; tests put in their own.
@@ -37,6 +42,9 @@ pub trait Builder {
 /// The real builds, with cargo.
 pub struct CleanBuild<'a> {
     pub settings: &'a BuildSettings<'a>,
+    /// An executable that calls [`harness::units::wrapper_main`] first (the `realworld` binary):
+    /// cargo runs every compilation through it, and each one's cost is logged.
+    pub wrapper: Option<PathBuf>,
 }
 
 impl CleanBuild<'_> {
@@ -70,6 +78,7 @@ impl Builder for CleanBuild<'_> {
             outcome: BuildOutcome::Failed { first_error },
             cost: None,
             notes: notes.clone(),
+            units: vec![],
         };
         let scratch = self.scratch();
         // Removed when dropped, after the build: deleting it is not timed.
@@ -81,10 +90,15 @@ impl Builder for CleanBuild<'_> {
             Ok(dir) => dir,
             Err(e) => return failed(format!("cannot make a target directory in {}: {e}", scratch.display())),
         };
-        let inv = inv
+        let mut inv = inv
             .arg("build")
             .args(common_args(provision, self.settings, target_dir.path()))
             .args(["--locked", "--offline"]);
+        // In the build's own target directory, so it goes with it.
+        let log = target_dir.path().join("compilations.jsonl");
+        if let Some(wrapper) = &self.wrapper {
+            inv = inv.env("RUSTC_WRAPPER", wrapper).env(LOG_ENV, &log);
+        }
         let finished = match inv.run() {
             Ok(f) => f,
             Err(e) => return failed(format!("cannot start {}: {e}", cargo.display())),
@@ -95,10 +109,15 @@ impl Builder for CleanBuild<'_> {
                 first_error: failure("build", &finished).first_error,
             },
         };
+        let (units, torn) = read_log(&log);
+        if torn > 0 {
+            eprintln!("realworld:   {torn} line(s) of {} could not be read", log.display());
+        }
         Attempt {
             outcome,
             cost: Some(Cost::of(&finished)),
             notes,
+            units,
         }
     }
 }

@@ -133,6 +133,7 @@ pub fn run(
             outcome: attempt.outcome,
             cost: attempt.cost,
             load_before,
+            units: attempt.units,
         });
         write(report, out_dir)?;
     }
@@ -236,6 +237,7 @@ mod tests {
                     max_rss_kib: 2048,
                 }),
                 notes: vec!["built with RUSTC_BOOTSTRAP=1 (a release rustc)".into()],
+                units: vec![],
             }
         }
     }

@@ -10,6 +10,7 @@ use harness::envelope::Envelope;
 use harness::report::Table;
 use harness::rustc::Finished;
 use harness::toolchain::CoreProvision;
+use harness::units::UnitCost;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
@@ -113,6 +114,10 @@ pub struct Measurement {
     /// time means little on a machine that was busy with something else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_before: Option<f64>,
+    /// Every compilation of the build and its cost (the timing wrapper's log; empty in files
+    /// written before it, or when the wrapper was not used).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitCost>,
 }
 
 impl Measurement {
@@ -176,6 +181,90 @@ pub fn summarize(builds: &[Measurement], app: &str, class: CoreClass, toolchain:
         max_rss_kib: ok.iter().map(|c| c.max_rss_kib).max(),
     }
 }
+
+/// Where one build's CPU time went: compilations for the host (build scripts, proc macros and
+/// their dependencies), compilations for the target, and the rest (cargo itself, running the
+/// build scripts, the wrapper's own start).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Split {
+    pub host: f64,
+    pub target: f64,
+    pub rest: f64,
+}
+
+impl Split {
+    /// `None` for a build that failed or has no logged compilations.
+    pub fn of(m: &Measurement) -> Option<Split> {
+        let cost = m.ok_cost()?;
+        if m.units.is_empty() {
+            return None;
+        }
+        let sum = |host: bool| -> f64 {
+            m.units
+                .iter()
+                .filter(|u| u.target.is_none() == host)
+                .map(UnitCost::cpu_secs)
+                .sum()
+        };
+        let (host, target) = (sum(true), sum(false));
+        Some(Split {
+            host,
+            target,
+            rest: cost.cpu_secs() - host - target,
+        })
+    }
+}
+
+/// The median split of `toolchain`'s successful builds of `app` in `class`, and how many builds
+/// it is over.
+pub fn median_split(builds: &[Measurement], app: &str, class: CoreClass, toolchain: &str) -> Option<(Split, usize)> {
+    let splits: Vec<Split> = builds
+        .iter()
+        .filter(|b| b.app == app && b.class == class && b.toolchain == toolchain)
+        .filter_map(Split::of)
+        .collect();
+    let med = |f: fn(&Split) -> f64| median(&splits.iter().map(f).collect::<Vec<_>>());
+    Some((
+        Split {
+            host: med(|s| s.host)?,
+            target: med(|s| s.target)?,
+            rest: med(|s| s.rest)?,
+        },
+        splits.len(),
+    ))
+}
+
+/// Per compilation (by [`UnitCost::label`]), the median CPU time over `toolchain`'s successful
+/// builds of `app` in `class` that ran it.
+pub fn unit_medians(builds: &[Measurement], app: &str, class: CoreClass, toolchain: &str) -> Vec<(String, f64)> {
+    let mut by_label: Vec<(String, Vec<f64>)> = Vec::new();
+    for b in builds
+        .iter()
+        .filter(|b| b.app == app && b.class == class && b.toolchain == toolchain && b.ok_cost().is_some())
+    {
+        // A label compiled twice in one build (a crate for two targets' hosts) counts as their sum.
+        let mut in_build: Vec<(String, f64)> = Vec::new();
+        for u in &b.units {
+            match in_build.iter_mut().find(|(l, _)| *l == u.label()) {
+                Some((_, c)) => *c += u.cpu_secs(),
+                None => in_build.push((u.label(), u.cpu_secs())),
+            }
+        }
+        for (label, cpu) in in_build {
+            match by_label.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, v)) => v.push(cpu),
+                None => by_label.push((label, vec![cpu])),
+            }
+        }
+    }
+    by_label
+        .into_iter()
+        .filter_map(|(l, v)| median(&v).map(|m| (l, m)))
+        .collect()
+}
+
+/// How many of the compilations with the largest differences the summary lists per toolchain.
+const TOP_UNITS: usize = 8;
 
 /// `subject / reference` of the median CPU time and of the median wall time.
 pub fn ratios(subject: &Summary, reference: &Summary) -> (Option<f64>, Option<f64>) {
@@ -288,8 +377,102 @@ impl BuildTimeReport {
             for s in self.skipped.iter().filter(|s| s.app == app && s.class == class) {
                 let _ = writeln!(md, "\n- `{}`: not built: {}", s.toolchain, s.reason);
             }
+            self.split_markdown(&mut md, &app, class);
         }
         md
+    }
+
+    /// Where the CPU time of `app`'s builds in `class` went, per toolchain, and the compilations
+    /// that differ most from the baseline's: nothing when no build logged its compilations.
+    fn split_markdown(&self, md: &mut String, app: &str, class: CoreClass) {
+        let splits: Vec<(String, Split, usize)> = self
+            .envelope
+            .toolchains
+            .iter()
+            .filter_map(|t| median_split(&self.builds, app, class, &t.name).map(|(s, n)| (t.name.clone(), s, n)))
+            .collect();
+        if splits.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            md,
+            "\nWhere the CPU time goes (medians per part over the builds that logged their compilations; \
+             host: build scripts, proc macros and their dependencies, compiled for the host, and cargo's \
+             rustc queries; rest: cargo itself and the running of build scripts):\n"
+        );
+        let mut t = Table::new([
+            "toolchain",
+            "builds",
+            "host compilations (s)",
+            "target compilations (s)",
+            "rest (s)",
+            "host / base",
+            "target / base",
+            "rest / base",
+        ])
+        .numeric_from(1);
+        let base = self
+            .baseline
+            .as_deref()
+            .and_then(|b| splits.iter().find(|(n, _, _)| n == b))
+            .map(|(_, s, _)| *s);
+        for (name, s, n) in &splits {
+            let r = |a: f64, b: Option<f64>| match b {
+                Some(b) if b > 0.0 => format!("{:.3}", a / b),
+                _ => "-".into(),
+            };
+            t.row([
+                format!("`{name}`"),
+                n.to_string(),
+                format!("{:.2}", s.host),
+                format!("{:.2}", s.target),
+                format!("{:.2}", s.rest),
+                r(s.host, base.map(|b| b.host)),
+                r(s.target, base.map(|b| b.target)),
+                r(s.rest, base.map(|b| b.rest)),
+            ]);
+        }
+        md.push_str(&t.render());
+        let Some(base_name) = self.baseline.as_deref().filter(|_| base.is_some()) else {
+            return;
+        };
+        let base_units = unit_medians(&self.builds, app, class, base_name);
+        for (name, _, _) in splits.iter().filter(|(n, _, _)| n != base_name) {
+            let mine = unit_medians(&self.builds, app, class, name);
+            let mut diffs: Vec<(String, f64, f64)> = mine
+                .iter()
+                .filter_map(|(l, c)| {
+                    base_units
+                        .iter()
+                        .find(|(b, _)| b == l)
+                        .map(|(_, b)| (l.clone(), *b, *c))
+                })
+                .collect();
+            diffs.sort_by(|a, b| (b.2 - b.1).abs().total_cmp(&(a.2 - a.1).abs()));
+            if diffs.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                md,
+                "\nThe {} compilations whose median CPU time differs most between `{name}` and `{base_name}`:\n",
+                diffs.len().min(TOP_UNITS)
+            );
+            let mut t =
+                Table::new(["compilation", "base (s)", "this (s)", "difference (s)", "this / base"]).numeric_from(1);
+            for (label, b, c) in diffs.iter().take(TOP_UNITS) {
+                t.row([
+                    format!("`{label}`"),
+                    format!("{b:.2}"),
+                    format!("{c:.2}"),
+                    format!("{:+.2}", c - b),
+                    match *b > 0.0 {
+                        true => format!("{:.3}", c / b),
+                        false => "-".into(),
+                    },
+                ]);
+            }
+            md.push_str(&t.render());
+        }
     }
 
     /// The table of `app` in `class`: a row per toolchain.
@@ -362,6 +545,7 @@ pub(crate) mod tests {
                 max_rss_kib: 1024 * rep as u64,
             }),
             load_before: None,
+            units: vec![],
         }
     }
 
@@ -390,6 +574,108 @@ pub(crate) mod tests {
         let none = summarize(&builds, "app", CoreClass::BuildStd, "a");
         assert_eq!((none.attempted, none.cpu_median), (0, None));
         assert_eq!(ratios(&none, &a), (None, None));
+    }
+
+    fn unit(name: &str, host: bool, cpu: f64) -> UnitCost {
+        UnitCost {
+            package: Some(name.into()),
+            crate_name: name.into(),
+            target: (!host).then(|| "thumbv7em-none-eabihf".to_string()),
+            crate_type: "lib".into(),
+            user_secs: cpu,
+            sys_secs: 0.0,
+            wall_secs: cpu,
+            success: true,
+        }
+    }
+
+    #[test]
+    fn splits_the_cpu_time_into_host_target_and_rest_and_lists_the_largest_differences() {
+        let mut builds = Vec::new();
+        for rep in 1..=3 {
+            let f = rep as f64;
+            // Base: 10 s in all, host 4 + f/10 (syn) + 1 (serde), target 3.
+            let mut a = measurement("base", rep, 11.0, 10.0, true);
+            a.units = vec![
+                unit("syn", true, 4.0 + f / 10.0),
+                unit("serde", true, 1.0),
+                unit("app", false, 3.0),
+            ];
+            // Fork: syn takes 3 s more, the target crate 0.5 s more, the rest 0.2 s more.
+            let mut b = measurement("fork", rep, 15.0, 13.5 + f / 10.0, true);
+            b.units = vec![
+                unit("syn", true, 7.0 + f / 10.0),
+                unit("serde", true, 1.0),
+                unit("app", false, 3.5),
+            ];
+            builds.extend([a, b]);
+        }
+        // A failed build and one without a log are left out of the split.
+        builds.push(measurement("fork", 4, 1.0, 1.0, false));
+        builds.push(measurement("fork", 5, 13.0, 13.0, true));
+        let (base, n) = median_split(&builds, "app", CoreClass::Prebuilt, "base").unwrap();
+        assert_eq!(n, 3);
+        assert!(
+            (base.host - 5.2).abs() < 1e-9 && base.target == 3.0 && (base.rest - 1.8).abs() < 1e-9,
+            "{base:?}"
+        );
+        let (fork, _) = median_split(&builds, "app", CoreClass::Prebuilt, "fork").unwrap();
+        assert!((fork.host - 8.2).abs() < 1e-9 && fork.target == 3.5, "{fork:?}");
+        assert_eq!(median_split(&builds, "app", CoreClass::BuildStd, "fork"), None);
+        let toolchains: Vec<harness::ToolchainInfo> = ["base", "fork"]
+            .iter()
+            .map(|n| harness::ToolchainInfo {
+                name: n.to_string(),
+                rustc: "/nonexistent/rustc".into(),
+                sysroot: "/nonexistent".into(),
+                version: harness::toolchain::VersionInfo::parse(
+                    "rustc 1.95.0\nbinary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.95.0\n",
+                )
+                .unwrap(),
+                targets_with_core: vec![],
+                fork: None,
+                flags: vec![],
+                rust_src: false,
+                build_std: false,
+            })
+            .collect();
+        let r = BuildTimeReport {
+            envelope: Envelope::new(SCHEMA, "test".into(), toolchains, vec![]),
+            method: Method {
+                target: "t".into(),
+                profile: "p".into(),
+                build: String::new(),
+                metric: String::new(),
+                order: String::new(),
+                jobs: "1".into(),
+            },
+            baseline: Some("base".into()),
+            reps: 3,
+            planned: builds.len(),
+            skipped: vec![],
+            notes: vec![],
+            builds,
+        };
+        let md = r.markdown();
+        assert!(
+            md.contains("| `base` | 3 | 5.20 | 3.00 | 1.80 | 1.000 | 1.000 | 1.000 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `fork` | 3 | 8.20 | 3.50 | 2.00 | 1.577 | 1.167 | 1.111 |"),
+            "{md}"
+        );
+        let top = md.split("differs most between `fork` and `base`").nth(1).expect(&md);
+        let rows: Vec<&str> = top.lines().filter(|l| l.starts_with("| `")).collect();
+        assert_eq!(
+            rows,
+            [
+                "| `syn (host)` | 4.20 | 7.20 | +3.00 | 1.714 |",
+                "| `app` | 3.00 | 3.50 | +0.50 | 1.167 |",
+                "| `serde (host)` | 1.00 | 1.00 | +0.00 | 1.000 |"
+            ],
+            "{md}"
+        );
     }
 
     #[test]
