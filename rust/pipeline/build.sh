@@ -32,6 +32,7 @@ write_stamp() {
             release_rustflags | sed -n 's/^./compiler-rustflags=&/p'
             release_main_rustflags | sed -n 's/^./rustc-main-rustflags=&/p'
             if release_has jemalloc; then echo "jemalloc=$JEMALLOC_SO"; fi
+            if release_has host-lld; then echo "compiler-build-env=$HOST_LLD_ENV=1"; fi
         } | sed 's/.*/"&"/' | paste -sd, -)]"
     fi
     cat >"$stage1/$STAMP_NAME" <<JSON
@@ -56,11 +57,13 @@ build_command_of() { if [ "$1" = release ]; then echo "scripts/fork.sh build --r
 # The release build's knobs, each a group of settings below, in the order rust/README.md's table
 # measures them. ASYNC_FORK_RELEASE_KNOBS picks a subset (to measure one knob against the others);
 # the stamp lists the knobs and settings a build actually had.
-RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc jemalloc-static pgo llvm-pgo"
+RELEASE_KNOBS_ALL="static-llvm lld relr cgu1-lto jemalloc jemalloc-static pgo llvm-pgo host-lld"
 # The default leaves out `jemalloc` (jemalloc-static is the same allocator without its cost at
 # start). With `llvm-pgo`, `static-llvm` links our own LLVM instead of Debian's; that took the 29
 # default cases from 1.212x to 1.091x (geometric mean; rust/README.md, "The release build").
-RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto jemalloc-static pgo llvm-pgo"
+# `host-lld` is what a real firmware build with proc macros and build scripts needs (see
+# release_host_lld).
+RELEASE_KNOBS_DEFAULT="static-llvm lld relr cgu1-lto jemalloc-static pgo llvm-pgo host-lld"
 RELEASE_KNOBS=${ASYNC_FORK_RELEASE_KNOBS:-$RELEASE_KNOBS_DEFAULT}
 release_has() { case " $RELEASE_KNOBS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
@@ -148,6 +151,25 @@ release_main_rustflags() {
     fi
 }
 
+# host-lld: the fork links what it builds for x86_64 Linux (build scripts, proc macros, programs)
+# with lld, as rustup's compiler does since 1.90, instead of the system's default linker (GNU ld
+# through cc). rustc_target reads HOST_LLD_ENV when it is compiled (upstream's bootstrap sets it
+# only when it builds lld itself, rust.lld, which needs LLVM's sources; Debian's tree has none)
+# and then defaults to cc with -fuse-ld=lld, finding `ld.lld` in the sysroot's
+# lib/rustlib/<host>/bin/gcc-ld: here Debian's lld 22 under that name. Cargo sees the variable in
+# rustc_target's dependency info, so switching the knob rebuilds the compiler from there.
+HOST_LLD_ENV=CFG_DEFAULT_LINKER_SELF_CONTAINED_LLD_CC
+release_host_lld() {
+    local gcc_ld=$1/lib/rustlib/$HOST/bin/gcc-ld
+    if release_has host-lld; then
+        [ -x "$LLVM_BIN/lld" ] || die "build --release: no $LLVM_BIN/lld (apt-get install lld-22)"
+        mkdir -p "$gcc_ld"
+        ln -sfn "$LLVM_BIN/lld" "$gcc_ld/ld.lld"
+    else
+        rm -rf "$gcc_ld"
+    fi
+}
+
 # The compiler crates' extra flags in a release build, given to stage0's compilations of them by
 # pipeline/rustc-wrapper (x.py has no setting for either; see there):
 # - relr: librustc_driver and rustc linked with packed relative relocations (DT_RELR, glibc >= 2.36,
@@ -183,7 +205,9 @@ xpy_release() {
     printf '%s\n' "$flags" >"$stamp"
     printf '%s\n' "$main" >"$stamp.main"
     path=$(release_path)
-    (cd "$TREE" && env PATH="$path" RUSTC_WRAPPER="$REPO/rust/pipeline/rustc-wrapper" \
+    local knob_env=()
+    if release_has host-lld; then knob_env=("$HOST_LLD_ENV=1"); fi
+    (cd "$TREE" && env -u "$HOST_LLD_ENV" "${knob_env[@]}" PATH="$path" RUSTC_WRAPPER="$REPO/rust/pipeline/rustc-wrapper" \
         ASYNC_FORK_STAGE0_RUSTC="$(realpath "$(stage0_bin rustc)")" ASYNC_FORK_COMPILER_RUSTFLAGS="$flags" \
         ASYNC_FORK_MAIN_RUSTFLAGS="$main" \
         ./x.py build --build-dir "$build" "$@")
@@ -229,7 +253,10 @@ step_build() {
     else
         (cd "$TREE" && ./x.py build --stage 1 library --target "$targets") || die "x.py build failed (see above)"
     fi
-    if [ "$kind" = release ]; then release_allocator "$stage1"; fi
+    if [ "$kind" = release ]; then
+        release_allocator "$stage1"
+        release_host_lld "$stage1"
+    fi
     write_stamp "$hash" "$stage1" "$kind"
     local took=$((SECONDS - start))
     printf '%s series=%s seconds=%s\n' "$(date -u +%FT%TZ)" "$hash" "$took" >>"$build/async-fork-build-times.log"

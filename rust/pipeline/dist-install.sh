@@ -7,7 +7,7 @@
 # exist or be empty (nothing outside it is written). --component installs only the named ones
 # (rustc, cargo, rust-std-<target>); the default is all. --link NAME makes DIR the rustup toolchain
 # NAME, so `cargo +NAME build` uses it. Requires: tar, gzip, sha256sum; at run time Debian's
-# libllvm22 (quick builds only) and lld-22 (Cortex-M links).
+# libllvm22 (quick builds only) and lld-22 (Cortex-M links; host links of a host-lld build).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 prefix="" link="" only=""
@@ -40,9 +40,16 @@ for t in "$here"/*.tar.gz; do
 done
 [ "$n" -gt 0 ] || { echo "install.sh: no tarball matched${only:+:$only}" >&2; exit 1; }
 # Bare-metal targets link with rust-lld: Debian's lld 22 is the linker of the LLVM the fork uses.
+# A release build with `host-lld` links host programs through cc with -fuse-ld=lld and looks for
+# `ld.lld` in gcc-ld/: the same lld under that name.
 if [ -x /usr/lib/llvm-22/bin/lld ] && [ -d "$prefix/lib/rustlib" ]; then
-    mkdir -p "$prefix/lib/rustlib/x86_64-unknown-linux-gnu/bin"
+    mkdir -p "$prefix/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld"
     ln -sf /usr/lib/llvm-22/bin/lld "$prefix/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+    ln -sf /usr/lib/llvm-22/bin/lld "$prefix/lib/rustlib/x86_64-unknown-linux-gnu/bin/gcc-ld/ld.lld"
+elif [ -d "$prefix/lib/rustlib" ]; then
+    echo "install.sh: warning: no /usr/lib/llvm-22/bin/lld (Debian's lld-22): Cortex-M programs will not" >&2
+    echo "install.sh: link, nor will host programs of a host-lld build unless built with" >&2
+    echo "install.sh: -Clinker-features=-lld; install lld-22 and run this again into a new prefix" >&2
 fi
 echo "install.sh: $n components in $prefix"
 if [ -n "$link" ]; then

@@ -71,9 +71,10 @@ step_dist() {
     say "dist: $out ($(du -sh "$out" | cut -f1), $((SECONDS - start))s)"
 }
 
-# The install test: an empty prefix, install.sh, `rustup toolchain link`, then the codegen suite
-# (x86_64, thumbv7em, thumbv6m FileCheck) on it, and the seed claims measured on it and on the
-# build it was made from must be the same. The prefix and the link are removed afterwards.
+# The install test: an empty prefix, install.sh, `rustup toolchain link`; then a host program must
+# link and run, the codegen suite (x86_64, thumbv7em, thumbv6m FileCheck) must pass on it, and the
+# seed claims measured on it and on the build it was made from must be the same. The prefix and
+# the link are removed afterwards.
 step_dist_check() {
     local kind=${1:-quick} stage1 built name
     stage1=$(stage1_of "$kind") built=$(toolchain_of "$kind")
@@ -92,6 +93,11 @@ step_dist_check() {
     local took=$((SECONDS - start))
     say "dist --check: installed $name in ${took}s: $(rustc +"$link" -V)"
     [ "$took" -lt 60 ] || die "dist --check: installing took ${took}s, more than a minute"
+    # A host program, linked as the installed toolchain links build scripts and proc macros (with
+    # `host-lld`, through gcc-ld/ld.lld from install.sh), and run.
+    printf 'fn main() { println!("linked and ran"); }\n' >"$work/host.rs"
+    rustc +"$link" --edition 2021 "$work/host.rs" -o "$work/host" && [ "$("$work/host")" = "linked and ran" ] ||
+        die "dist --check: the installed toolchain cannot link or run a host program"
     (cd "$REPO" && cargo run --release -q -p codegen-runner --bin codegen -- run --toolchain "$link" \
         --out-dir "$work/codegen") || die "dist --check: the codegen suite failed on the installed toolchain"
     (cd "$REPO" && cargo run --release -q -p codegen-runner --bin codegen -- seed-claims \
