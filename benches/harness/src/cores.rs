@@ -66,6 +66,10 @@ impl BuiltCores {
 /// Builds the one-file project in `dir` and returns the directory of its dependencies' rlibs.
 fn build(tc: &ToolchainInfo, target: &Target, dir: &Path) -> Result<PathBuf, String> {
     let io = |e: std::io::Error| format!("preparing {}: {e}", dir.display());
+    // Cargo runs in `dir` and reads a relative --target-dir from there; the returned path must
+    // also hold for rustc calls made from elsewhere. (The codegen suite's default out-dir is
+    // relative.)
+    let dir = &std::path::absolute(dir).map_err(io)?;
     std::fs::create_dir_all(dir.join("src")).map_err(io)?;
     std::fs::write(
         dir.join("Cargo.toml"),
@@ -82,6 +86,7 @@ fn build(tc: &ToolchainInfo, target: &Target, dir: &Path) -> Result<PathBuf, Str
             "build",
             "--release",
             "--quiet",
+            "--message-format=json-render-diagnostics",
             "--target",
             target.triple(),
             "--target-dir",
@@ -102,18 +107,35 @@ fn build(tc: &ToolchainInfo, target: &Target, dir: &Path) -> Result<PathBuf, Str
             done.outcome.summary()
         ));
     }
-    let deps = target_dir.join(target.triple()).join("release/deps");
-    let has_core = std::fs::read_dir(&deps)
-        .map(|d| {
-            d.flatten()
-                .any(|e| e.file_name().to_string_lossy().starts_with("libcore-"))
-        })
-        .unwrap_or(false);
+    // Where cargo keeps each unit's output is its own business (1.99's cargo: one `deps/`
+    // directory; 1.101's: a directory per unit under `build/`), so the rlibs are taken from its
+    // JSON messages, which a no-op build repeats too, and copied into one directory of ours. It is
+    // emptied first: two builds of `core` side by side would be ambiguous to rustc's locator.
+    let lib = dir.join("lib");
+    let _ = std::fs::remove_dir_all(&lib);
+    std::fs::create_dir_all(&lib).map_err(io)?;
+    let mut has_core = false;
+    for message in cargo_metadata::Message::parse_stream(done.stdout.as_bytes()).flatten() {
+        let cargo_metadata::Message::CompilerArtifact(a) = message else {
+            continue;
+        };
+        if a.target.name == "cores" {
+            continue;
+        }
+        for file in &a.filenames {
+            if !matches!(file.extension(), Some("rlib" | "rmeta")) {
+                continue;
+            }
+            let name = file.file_name().unwrap_or_default();
+            std::fs::copy(file, lib.join(name)).map_err(io)?;
+            has_core |= name.starts_with("libcore-");
+        }
+    }
     if !has_core {
         return Err(format!(
-            "building core for {target}: cargo left no libcore rlib in {}",
-            deps.display()
+            "building core for {target}: cargo reported no libcore rlib (build in {})",
+            target_dir.display()
         ));
     }
-    Ok(deps)
+    Ok(lib)
 }
