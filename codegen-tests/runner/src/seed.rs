@@ -190,8 +190,30 @@ pub fn markdown(r: &SeedReport) -> String {
     s.push_str(
         "\nInstructions are the lines of `xx`'s body between its label and `.Lfunc_end` that are neither \
          labels nor directives, landing pads included (x86_64 unwinds by default at `-O`). \
-         \"n/a (no core)\": rustup offers no thumbv7em `core` for that release here.\n",
+         \"n/a (no core)\": rustup offers no thumbv7em `core` for that toolchain here",
     );
+    let built: Vec<&str> = r
+        .envelope
+        .toolchains
+        .iter()
+        .filter(|t| {
+            t.build_std
+                && t.rust_src
+                && !t.targets_with_core.iter().any(|x| x.triple() == CORTEX_M4F)
+        })
+        .map(|t| t.name.as_str())
+        .collect();
+    if built.is_empty() {
+        s.push_str(".\n");
+    } else {
+        let _ = writeln!(
+            s,
+            " (and no rust-src to build one from). With `--build-std`, a toolchain without a prebuilt \
+             thumbv7em `core` is measured against one built from its rust-src (`-Zbuild-std`, release \
+             profile): here {}.",
+            built.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
     s.push_str("\n`xx` on x86_64, per toolchain:\n\n");
     for c in &r.claims {
         if let Some(b) = find(c, HOST, false).filter(|b| b.compiled) {
