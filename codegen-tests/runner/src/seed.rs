@@ -196,11 +196,7 @@ pub fn markdown(r: &SeedReport) -> String {
         .envelope
         .toolchains
         .iter()
-        .filter(|t| {
-            t.build_std
-                && t.rust_src
-                && !t.targets_with_core.iter().any(|x| x.triple() == CORTEX_M4F)
-        })
+        .filter(|t| t.build_std && t.rust_src && !t.targets_with_core.iter().any(|x| x.triple() == CORTEX_M4F))
         .map(|t| t.name.as_str())
         .collect();
     if built.is_empty() {
